@@ -350,7 +350,6 @@ public final class ShellLexer {
             int ch = next();
             StringBuilder chs = new StringBuilder();
             ShellPattern.appendRune(chs, ch);
-            boolean nullIsUnset = false;
             switch (ch) {
                 case '}' -> {
                     String value = getEnv(name);
@@ -360,13 +359,13 @@ public final class ShellLexer {
                     return value;
                 }
                 case ':' -> {
-                    nullIsUnset = true;
+                    // ${v:-w} and friends: an empty value counts as unset
                     ch = next();
                     ShellPattern.appendRune(chs, ch);
                     return processModifier(name, ch, chs.toString(), true);
                 }
                 case '+', '-', '?', '#', '%' -> {
-                    return processModifier(name, ch, chs.toString(), nullIsUnset);
+                    return processModifier(name, ch, chs.toString(), false);
                 }
                 case '/' -> {
                     return processReplacement(name);
@@ -655,15 +654,11 @@ public final class ShellLexer {
             }
             String name = template.substring(nameStart, j);
             i = brace ? j + 1 : j;
-            if (isGroupZero(name)) {
+            // the pattern has no groups: only group 0 (Go reads "00" as a name, not a number) exists
+            if (name.equals("0")) {
                 out.append(match);
             }
         }
         out.append(template, Math.min(i, n), n);
-    }
-
-    /** Whether a template name is the number 0 as Go reads it (no leading zeros, ASCII digits). */
-    private static boolean isGroupZero(String name) {
-        return name.equals("0");
     }
 }
