@@ -366,7 +366,7 @@ public final class InstructionParser {
             Matcher m = HEREDOC_WORD.matcher(src);
             if (heredocs && m.matches() && docs.hasNext()) {
                 Heredoc h = docs.next();
-                s.contents.add(new SourceContent(h.name(), h.chomp() ? Instructions.chomp(h.content()) : h.content(),
+                s.contents.add(new SourceContent(h.name(), h.chomp() ? Heredocs.chomp(h.content()) : h.content(),
                         h.expand()));
             } else {
                 s.paths.add(src);

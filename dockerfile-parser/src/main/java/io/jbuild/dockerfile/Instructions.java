@@ -10,21 +10,6 @@ final class Instructions {
         return new DockerfileException(null, 0, 0, reason);
     }
 
-    /** Removes the leading tabs of every line, as {@code <<-} asks. */
-    static String chomp(String content) {
-        StringBuilder sb = new StringBuilder(content.length());
-        boolean lineStart = true;
-        for (int i = 0; i < content.length(); i++) {
-            char c = content.charAt(i);
-            if (lineStart && c == '\t') {
-                continue;
-            }
-            lineStart = c == '\n';
-            sb.append(c);
-        }
-        return sb.toString();
-    }
-
     static String expandNullable(WordExpander expander, String word) throws DockerfileException {
         return word == null ? null : expander.expand(word);
     }
