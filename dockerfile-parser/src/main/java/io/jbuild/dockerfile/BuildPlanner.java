@@ -108,13 +108,17 @@ public final class BuildPlanner {
         }
         String wanted = target.toLowerCase(Locale.ROOT);
         List<String> names = new ArrayList<>();
+        int found = -1;
         for (Stage s : stages) {
             if (wanted.equals(s.name())) {
-                return s.index();
+                found = s.index();
             }
-            if (s.name() != null) {
+            if (s.name() != null && !names.contains(s.name())) {
                 names.add(s.name());
             }
+        }
+        if (found >= 0) {
+            return found;
         }
         throw new DockerfileException(file, 0, 0, "find target stage \"" + target + "\": no stage has that name"
                 + Suggestions.hint(wanted, names, true)
@@ -189,7 +193,6 @@ public final class BuildPlanner {
             for (Stage s : stages) {
                 if (lower.equals(s.name())) {
                     found = s;
-                    break;
                 }
             }
         }
@@ -199,7 +202,8 @@ public final class BuildPlanner {
         }
         if (found.index() >= stage.index()) {
             throw at.place(Instructions.error("cannot " + verb + " stage \"" + ref
-                    + "\", it needs to be defined before current stage"));
+                    + "\", it needs to be defined before current stage \""
+                    + (stage.name() != null ? stage.name() : "stage-" + stage.index()) + "\""));
         }
         deps.add(found.index());
     }

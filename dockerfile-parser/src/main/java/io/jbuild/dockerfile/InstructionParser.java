@@ -3,11 +3,9 @@ package io.jbuild.dockerfile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class InstructionParser {
     private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
-    private static final Pattern HEREDOC_WORD = Pattern.compile("^(\\d*)<<(-?)(.+)$", Pattern.DOTALL);
     private static final Pattern ONBUILD_PREFIX = Pattern.compile("(?i)^\\s*ONBUILD\\s*");
     private static final List<String> NETWORK_MODES = List.of("default", "none", "host");
     private static final List<String> SECURITY_MODES = List.of("sandbox", "insecure");
@@ -32,6 +29,7 @@ public final class InstructionParser {
         Map<String, Integer> stageNames = new HashMap<>();
         FromInstruction from = null;
         List<Instruction> body = new ArrayList<>();
+        List<ParseWarning> warnings = new ArrayList<>(result.warnings());
         for (Node node : result.nodes()) {
             Location location = Location.of(file, node);
             try {
@@ -43,9 +41,11 @@ public final class InstructionParser {
                     }
                     from = (FromInstruction) instruction;
                     if (from.stageName() != null) {
-                        Integer previous = stageNames.putIfAbsent(from.stageName(), stages.size());
+                        Integer previous = stageNames.put(from.stageName(), stages.size());
                         if (previous != null) {
-                            throw Instructions.error("duplicate stage name \"" + from.stageName() + "\"");
+                            warnings.add(new ParseWarning("Duplicate stage name \"" + from.stageName()
+                                    + "\", stage names should be unique",
+                                    "references to the name resolve to the last stage given it", node.startLine()));
                         }
                     }
                 } else if (from == null) {
@@ -63,7 +63,7 @@ public final class InstructionParser {
         if (from != null) {
             stages.add(stage(stages.size(), from, body));
         }
-        return new DockerfileInstructions(file, result.escape(), globalArgs, stages, result.warnings());
+        return new DockerfileInstructions(file, result.escape(), globalArgs, stages, warnings);
     }
 
     private static Stage stage(int index, FromInstruction from, List<Instruction> body) {
@@ -111,15 +111,12 @@ public final class InstructionParser {
                 }
                 String network = flags.string("network");
                 if (network != null && !NETWORK_MODES.contains(network)) {
-                    throw Instructions.error("unsupported network mode \"" + network + "\""
-                            + Suggestions.hint(network, NETWORK_MODES, true));
+                    throw Instructions.error("invalid network mode \"" + network + "\"");
                 }
                 String security = flags.string("security");
                 if (security != null && !SECURITY_MODES.contains(security)) {
-                    throw Instructions.error("unsupported security mode \"" + security + "\""
-                            + Suggestions.hint(security, SECURITY_MODES, true));
+                    throw Instructions.error("security \"" + security + "\" is not valid");
                 }
-                requireCommand("RUN", node);
                 return new RunInstruction(loc, orig, command(node), specs, mounts, network, security,
                         node.jsonForm() ? List.of() : node.heredocs());
             }
@@ -131,11 +128,11 @@ public final class InstructionParser {
                 return new EntrypointInstruction(loc, orig, command(node));
             case SHELL:
                 flags.parse(node.flags());
-                if (!node.jsonForm()) {
-                    throw Instructions.error("SHELL requires the arguments to be in JSON form");
-                }
                 if (args.isEmpty()) {
                     throw Instructions.error("SHELL requires at least one argument");
+                }
+                if (!node.jsonForm()) {
+                    throw Instructions.error("SHELL requires the arguments to be in JSON form");
                 }
                 return new ShellInstruction(loc, orig, args);
             case ENV:
@@ -150,16 +147,20 @@ public final class InstructionParser {
             case EXPOSE:
                 flags.parse(node.flags());
                 atLeastOne("EXPOSE", args);
-                return new ExposeInstruction(loc, orig, args);
+                List<String> ports = new ArrayList<>(args);
+                java.util.Collections.sort(ports);
+                return new ExposeInstruction(loc, orig, ports);
             case VOLUME:
                 flags.parse(node.flags());
                 atLeastOne("VOLUME", args);
+                List<String> volumes = new ArrayList<>();
                 for (String v : args) {
                     if (v.isBlank()) {
                         throw Instructions.error("VOLUME specified can not be an empty string");
                     }
+                    volumes.add(v.strip());
                 }
-                return new VolumeInstruction(loc, orig, args);
+                return new VolumeInstruction(loc, orig, volumes);
             case USER:
                 flags.parse(node.flags());
                 return new UserInstruction(loc, orig, exactlyOne("USER", args));
@@ -167,7 +168,6 @@ public final class InstructionParser {
                 flags.parse(node.flags());
                 return new WorkdirInstruction(loc, orig, exactlyOne("WORKDIR", args));
             case STOPSIGNAL:
-                flags.parse(node.flags());
                 return new StopsignalInstruction(loc, orig, exactlyOne("STOPSIGNAL", args));
             case ARG: {
                 flags.parse(node.flags());
@@ -189,15 +189,20 @@ public final class InstructionParser {
                 if (trigger == null) {
                     throw Instructions.error("ONBUILD requires at least one argument");
                 }
-                Keyword triggerKeyword = keyword(trigger);
-                if (triggerKeyword == Keyword.ONBUILD) {
+                String triggerWord = trigger.keyword().strip().toUpperCase(Locale.ROOT);
+                if (triggerWord.equals("ONBUILD")) {
                     throw Instructions.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
                 }
-                if (triggerKeyword == Keyword.FROM || triggerKeyword == Keyword.MAINTAINER) {
-                    throw Instructions.error(triggerKeyword.word() + " isn't allowed as an ONBUILD trigger");
+                if (triggerWord.equals("FROM") || triggerWord.equals("MAINTAINER")) {
+                    throw Instructions.error(triggerWord + " isn't allowed as an ONBUILD trigger");
                 }
-                String expression = ONBUILD_PREFIX.matcher(orig).replaceFirst("");
-                return new OnbuildInstruction(loc, orig, triggerKeyword, expression);
+                Keyword triggerKeyword = Keyword.find(triggerWord).orElse(null);
+                StringBuilder expression = new StringBuilder(ONBUILD_PREFIX.matcher(orig).replaceFirst(""));
+                List<Heredoc> docs = node.heredocs().isEmpty() ? trigger.heredocs() : node.heredocs();
+                for (Heredoc h : docs) {
+                    expression.append('\n').append(h.content()).append(h.name());
+                }
+                return new OnbuildInstruction(loc, orig, triggerKeyword, expression.toString());
             }
             case HEALTHCHECK:
                 return healthcheck(loc, node, flags);
@@ -245,12 +250,6 @@ public final class InstructionParser {
         return new CommandLine(node.args(), !node.jsonForm());
     }
 
-    private static void requireCommand(String keyword, Node node) throws DockerfileException {
-        if (node.args().isEmpty() || !node.jsonForm() && node.args().size() == 1 && node.args().get(0).isBlank()) {
-            throw Instructions.error(keyword + " requires at least one argument");
-        }
-    }
-
     private static Chmod chmod(String value) throws DockerfileException {
         return value == null || value.indexOf('$') >= 0 ? null : Chmod.parse(value);
     }
@@ -285,19 +284,21 @@ public final class InstructionParser {
 
     private static HealthcheckInstruction healthcheck(Location loc, Node node, BuildFlags flags)
             throws DockerfileException {
-        flags.withString("interval").withString("timeout").withString("start-period").withString("start-interval")
-                .withString("retries").parse(node.flags());
         List<String> args = node.args();
         atLeastOne("HEALTHCHECK", args);
         String type = args.get(0).toUpperCase(Locale.ROOT);
         List<String> rest = args.subList(1, args.size());
         List<String> test = new ArrayList<>();
         if (type.equals("NONE")) {
-            if (!rest.isEmpty() && !(rest.size() == 1 && rest.get(0).isEmpty())) {
+            if (!rest.isEmpty()) {
                 throw Instructions.error("HEALTHCHECK NONE takes no arguments");
             }
-            test.add("NONE");
-        } else if (type.equals("CMD")) {
+            return new HealthcheckInstruction(loc, node.original(), List.of("NONE"), Duration.ZERO, Duration.ZERO,
+                    Duration.ZERO, Duration.ZERO, 0);
+        }
+        flags.withString("interval").withString("timeout").withString("start-period").withString("start-interval")
+                .withString("retries").parse(node.flags());
+        if (type.equals("CMD")) {
             if (rest.isEmpty() || !node.jsonForm() && rest.size() == 1 && rest.get(0).isBlank()) {
                 throw Instructions.error("Missing command after HEALTHCHECK CMD");
             }
@@ -317,7 +318,8 @@ public final class InstructionParser {
             try {
                 retries = Integer.parseInt(r);
             } catch (NumberFormatException e) {
-                throw Instructions.error("strconv.ParseInt: parsing \"" + r + "\": invalid syntax");
+                throw Instructions.error("strconv.ParseInt: parsing \"" + r + "\": "
+                        + (r.matches("[+-]?[0-9]+") ? "value out of range" : "invalid syntax"));
             }
             if (retries < 0) {
                 throw Instructions.error("--retries cannot be negative (" + retries + ")");
@@ -334,13 +336,19 @@ public final class InstructionParser {
             return Duration.ZERO;
         }
         Duration d = Durations.parse(value);
-        if (d.isNegative()) {
-            throw Instructions.error("Interval \"" + name + "\" cannot be negative");
-        }
         if (!d.isZero() && d.compareTo(Duration.ofMillis(1)) < 0) {
             throw Instructions.error("Interval \"" + name + "\" cannot be less than 1ms");
         }
         return d;
+    }
+
+    /** BuildKit's MustParseHeredoc: the heredoc a word opens, or null (also when it cannot be read). */
+    private static Heredoc heredocWord(String word) {
+        try {
+            return Heredocs.parseWord(word, '\\').orElse(null);
+        } catch (DockerfileException e) {
+            return null;
+        }
     }
 
     private static final class Sources {
@@ -352,25 +360,28 @@ public final class InstructionParser {
     private static Sources sources(String keyword, Node node) throws DockerfileException {
         List<String> args = node.args();
         if (args.size() < 2) {
-            throw Instructions.error(keyword + " requires at least two arguments"
-                    + (args.size() == 1 ? ", but only one was provided. Destination could not be determined." : ""));
+            throw Instructions.error(keyword + " requires at least two arguments, but only one was provided. "
+                    + "Destination could not be determined");
         }
         Sources s = new Sources();
         s.dest = args.get(args.size() - 1);
-        boolean heredocs = !node.jsonForm() && !node.heredocs().isEmpty();
-        if (heredocs && HEREDOC_WORD.matcher(s.dest).matches()) {
+        if (heredocWord(s.dest) != null) {
             throw Instructions.error(keyword + " cannot accept a heredoc as a destination");
         }
-        Iterator<Heredoc> docs = node.heredocs().iterator();
+        Map<String, Heredoc> byName = new HashMap<>();
+        for (Heredoc h : node.heredocs()) {
+            byName.put(h.name(), h);
+        }
         for (String src : args.subList(0, args.size() - 1)) {
-            Matcher m = HEREDOC_WORD.matcher(src);
-            if (heredocs && m.matches() && docs.hasNext()) {
-                Heredoc h = docs.next();
-                s.contents.add(new SourceContent(h.name(), h.chomp() ? Heredocs.chomp(h.content()) : h.content(),
-                        h.expand()));
-            } else {
+            Heredoc word = heredocWord(src);
+            if (word == null) {
                 s.paths.add(src);
+                continue;
             }
+            Heredoc body = byName.get(word.name());
+            String content = body == null ? "" : body.content();
+            s.contents.add(new SourceContent(word.name(), word.chomp() ? Heredocs.chomp(content) : content,
+                    word.expand()));
         }
         return s;
     }

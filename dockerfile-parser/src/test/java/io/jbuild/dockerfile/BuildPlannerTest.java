@@ -116,6 +116,13 @@ class BuildPlannerTest {
     }
 
     @Test
+    void plan_duplicateStageNames_resolveToLast() throws Exception {
+        BuildPlan p = plan("FROM a AS x\nFROM b AS x\nFROM c\nCOPY --from=x / /\n", OPTIONS);
+        assertEquals(List.of(1, 2), order(p));
+        assertEquals(1, plan("FROM a AS x\nFROM b AS x\nFROM c\n", OPTIONS.withTarget("x")).target());
+    }
+
+    @Test
     void plan_copyFromImage_isImageReference() throws Exception {
         BuildPlan p = plan("FROM a\nCOPY --from=nginx:latest /etc/nginx /n\n", OPTIONS);
         assertEquals(List.of("nginx:latest"), p.stages().get(0).imageReferences());
@@ -138,15 +145,15 @@ class BuildPlannerTest {
 
     @Test
     void plan_copyFromLaterStage_rejected() {
-        assertEquals("Dockerfile:2:1: cannot copy from stage \"b\", it needs to be defined before current stage",
+        assertEquals("Dockerfile:2:1: cannot copy from stage \"b\", it needs to be defined before current stage \"x\"",
                 error("FROM a AS x\nCOPY --from=b / /\nFROM c AS b\n", OPTIONS.withTarget("x")));
-        assertEquals("Dockerfile:2:1: cannot copy from stage \"0\", it needs to be defined before current stage",
+        assertEquals("Dockerfile:2:1: cannot copy from stage \"0\", it needs to be defined before current stage \"stage-0\"",
                 error("FROM a\nCOPY --from=0 / /\n", OPTIONS));
     }
 
     @Test
     void plan_mountFromLaterStage_rejected() {
-        assertEquals("Dockerfile:3:1: cannot mount from stage \"b\", it needs to be defined before current stage",
+        assertEquals("Dockerfile:3:1: cannot mount from stage \"b\", it needs to be defined before current stage \"stage-0\"",
                 error("FROM a\n\nRUN --mount=from=b,target=/b true\nFROM c AS b\n", OPTIONS.withTarget("0")
                         .withTarget(null)));
     }

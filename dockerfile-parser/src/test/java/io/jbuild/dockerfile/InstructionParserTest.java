@@ -162,15 +162,14 @@ class InstructionParserTest {
                 Arguments.of("FROM a\nCOPY --link= x y\n", "Dockerfile:2:1: missing a value on flag: --link"),
                 Arguments.of("FROM a\nCOPY --from x y\n", "Dockerfile:2:1: missing a value on flag: --from"),
                 Arguments.of("FROM a\nCOPY --from=a --from=b x y\n", "Dockerfile:2:1: duplicate flag specified: --from"),
-                Arguments.of("FROM a\nCOPY x\n", "Dockerfile:2:1: COPY requires at least two arguments, but only one was provided. Destination could not be determined."),
-                Arguments.of("FROM a\nADD x\n", "Dockerfile:2:1: ADD requires at least two arguments, but only one was provided. Destination could not be determined."),
+                Arguments.of("FROM a\nCOPY x\n", "Dockerfile:2:1: COPY requires at least two arguments, but only one was provided. Destination could not be determined"),
+                Arguments.of("FROM a\nADD x\n", "Dockerfile:2:1: ADD requires at least two arguments, but only one was provided. Destination could not be determined"),
                 Arguments.of("FROM a\nCOPY --chmod=0999 x y\n", "Dockerfile:2:1: invalid chmod parameter: '0999'. it should be octal string and between 0 and 07777 or a symbolic mode such as u+x"),
                 Arguments.of("FROM a\nCOPY --chmod=u+q x y\n", "Dockerfile:2:1: invalid chmod parameter: 'u+q'. it should be octal string and between 0 and 07777 or a symbolic mode such as u+x"),
                 Arguments.of("FROM a b\n", "Dockerfile:1:1: FROM requires either one or three arguments"),
                 Arguments.of("FROM a to b\n", "Dockerfile:1:1: FROM requires either one or three arguments"),
                 Arguments.of("FROM a AS 1st\n", "Dockerfile:1:1: invalid name for build stage: \"1st\", name can't start with a number or contain symbols"),
                 Arguments.of("FROM a AS b@c\n", "Dockerfile:1:1: invalid name for build stage: \"b@c\", name can't start with a number or contain symbols"),
-                Arguments.of("FROM a AS x\nFROM b AS X\n", "Dockerfile:2:1: duplicate stage name \"x\""),
                 Arguments.of("FROM --plaform=x a\n", "Dockerfile:1:1: unknown flag: --plaform (did you mean --platform?)"),
                 Arguments.of("RUN x\n", "Dockerfile:1:1: no build stage in current context"),
                 Arguments.of("FROM a\nONBUILD ONBUILD RUN x\n", "Dockerfile:2:1: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"),
@@ -183,14 +182,14 @@ class InstructionParserTest {
                 Arguments.of("FROM a\nEXPOSE\n", "Dockerfile:2:1: EXPOSE requires at least one argument"),
                 Arguments.of("FROM a\nHEALTHCHECK FOO x\n", "Dockerfile:2:1: Unknown type \"FOO\" in HEALTHCHECK (try CMD)"),
                 Arguments.of("FROM a\nHEALTHCHECK NONE x\n", "Dockerfile:2:1: HEALTHCHECK NONE takes no arguments"),
-                Arguments.of("FROM a\nHEALTHCHECK --interval=-1s CMD x\n", "Dockerfile:2:1: Interval \"interval\" cannot be negative"),
+                Arguments.of("FROM a\nHEALTHCHECK --interval=-1s CMD x\n", "Dockerfile:2:1: Interval \"interval\" cannot be less than 1ms"),
                 Arguments.of("FROM a\nHEALTHCHECK --timeout=10us CMD x\n", "Dockerfile:2:1: Interval \"timeout\" cannot be less than 1ms"),
                 Arguments.of("FROM a\nHEALTHCHECK --interval=5 CMD x\n", "Dockerfile:2:1: time: missing unit in duration \"5\""),
                 Arguments.of("FROM a\nHEALTHCHECK --interval=5y CMD x\n", "Dockerfile:2:1: time: unknown unit \"y\" in duration \"5y\""),
                 Arguments.of("FROM a\nHEALTHCHECK --retries=-1 CMD x\n", "Dockerfile:2:1: --retries cannot be negative (-1)"),
                 Arguments.of("FROM a\nHEALTHCHECK --retires=1 CMD x\n", "Dockerfile:2:1: unknown flag: --retires (did you mean --retries?)"),
-                Arguments.of("FROM a\nRUN --network=hots x\n", "Dockerfile:2:1: unsupported network mode \"hots\" (did you mean host?)"),
-                Arguments.of("FROM a\nRUN --security=unsafe x\n", "Dockerfile:2:1: unsupported security mode \"unsafe\""),
+                Arguments.of("FROM a\nRUN --network=hots x\n", "Dockerfile:2:1: invalid network mode \"hots\""),
+                Arguments.of("FROM a\nRUN --security=unsafe x\n", "Dockerfile:2:1: security \"unsafe\" is not valid"),
                 Arguments.of("FROM a\nRUN --mount=type=bnd,target=/x x\n", "Dockerfile:2:1: unsupported mount type \"bnd\" (did you mean bind?)"),
                 Arguments.of("FROM a\nRUN --mount=type=cache,target=/x,sharing=lock x\n", "Dockerfile:2:1: unsupported sharing value \"lock\" (did you mean locked?)"),
                 Arguments.of("FROM a\nRUN --mount=type=cache,taget=/x x\n", "Dockerfile:2:1: unexpected key 'taget' in 'taget=/x' (did you mean target?)"),
@@ -233,6 +232,49 @@ class InstructionParserTest {
         AddInstruction a = (AddInstruction) first("ADD a <<-'EOT' /d/\n\tx\n\tEOT\n");
         assertEquals(List.of("a"), a.sources());
         assertEquals(List.of(new SourceContent("EOT", "x\n", false)), a.contents());
+    }
+
+    @Test
+    void parse_duplicateStageName_warns() throws Exception {
+        DockerfileInstructions d = parse("FROM a AS x\nFROM b AS X\n");
+        assertEquals(2, d.stages().size());
+        assertEquals(1, d.warnings().size());
+        assertEquals(2, d.warnings().get(0).line());
+        assertTrue(d.warnings().get(0).message().startsWith("Duplicate stage name \"x\""));
+    }
+
+    @Test
+    void parse_onbuildUnknownTrigger_acceptedAsBuildKitDoes() throws Exception {
+        OnbuildInstruction o = (OnbuildInstruction) first("ONBUILD FOO bar\n");
+        assertNull(o.triggerKeyword());
+        assertEquals("FOO bar", o.expression());
+    }
+
+    @Test
+    void parse_onbuildHeredoc_appendsBody() throws Exception {
+        OnbuildInstruction o = (OnbuildInstruction) first("ONBUILD RUN <<EOF\necho hi\nEOF\n");
+        assertEquals("RUN <<EOF\necho hi\nEOF", o.expression());
+    }
+
+    @Test
+    void parse_healthcheckNone_ignoresFlags() throws Exception {
+        HealthcheckInstruction h = (HealthcheckInstruction) first("HEALTHCHECK --bogus=1 NONE\n");
+        assertEquals(List.of("NONE"), h.test());
+    }
+
+    @Test
+    void parse_copyHeredocs_matchedByName() throws Exception {
+        CopyInstruction c = (CopyInstruction) first("COPY <<B <<A /d/\nbee\nB\nay\nA\n");
+        assertEquals(List.of(new SourceContent("B", "bee\n", true), new SourceContent("A", "ay\n", true)),
+                c.contents());
+        assertEquals("Dockerfile:2:1: COPY cannot accept a heredoc as a destination",
+                error("FROM a\nCOPY x <<EOF\nhi\nEOF\n"));
+    }
+
+    @Test
+    void parse_volumeWords_trimmed() throws Exception {
+        VolumeInstruction v = (VolumeInstruction) first("VOLUME [\" /data \"]\n");
+        assertEquals(List.of("/data"), v.volumes());
     }
 
     @Test
@@ -283,7 +325,7 @@ class InstructionParserTest {
         assertEquals(List.of(new KeyValue("C", "3 4")), ((EnvInstruction) in.get(1)).env());
         assertEquals(List.of(new KeyValue("x", "y")), ((LabelInstruction) in.get(2)).labels());
         assertEquals("me", ((MaintainerInstruction) in.get(3)).maintainer());
-        assertEquals(List.of("80/tcp", "443"), ((ExposeInstruction) in.get(4)).ports());
+        assertEquals(List.of("443", "80/tcp"), ((ExposeInstruction) in.get(4)).ports());
         assertEquals(List.of("/a", "/b"), ((VolumeInstruction) in.get(5)).volumes());
         assertEquals(List.of("/c"), ((VolumeInstruction) in.get(6)).volumes());
         assertEquals("app:grp", ((UserInstruction) in.get(7)).user());
