@@ -27,10 +27,14 @@ public record AddInstruction(Location location, String original, List<String> so
     /** A copy with sources, destination, --chown, --chmod, --checksum and --exclude expanded. */
     @Override
     public AddInstruction expand(WordExpander expander) throws DockerfileException {
-        String mode = Instructions.expandNullable(expander, chmod);
-        return new AddInstruction(location, original, Instructions.expandAll(expander, sources), contents,
-                expander.expand(dest), Instructions.expandNullable(expander, chown), mode,
-                mode == null ? null : Chmod.parse(mode), link, Instructions.expandNullable(expander, checksum),
-                keepGitDir, unpack, Instructions.expandAll(expander, excludes));
+        try {
+            String mode = Instructions.expandNullable(expander, chmod);
+            return new AddInstruction(location, original, Instructions.expandAll(expander, sources), contents,
+                    expander.expand(dest), Instructions.expandNullable(expander, chown), mode,
+                    mode == null ? null : Chmod.parse(mode), link, Instructions.expandNullable(expander, checksum),
+                    keepGitDir, unpack, Instructions.expandAll(expander, excludes));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

@@ -33,13 +33,17 @@ public record ArgInstruction(Location location, String original, List<Definition
         }
     }
 
-    /** A copy with the defaults expanded (names are not). */
+    /** A copy with names and defaults expanded, as BuildKit does. */
     @Override
     public ArgInstruction expand(WordExpander expander) throws DockerfileException {
-        List<Definition> out = new java.util.ArrayList<>();
-        for (Definition d : args) {
-            out.add(new Definition(d.name(), Instructions.expandNullable(expander, d.defaultValue())));
+        try {
+            List<Definition> out = new java.util.ArrayList<>();
+            for (Definition d : args) {
+                out.add(new Definition(expander.expand(d.name()), Instructions.expandNullable(expander, d.defaultValue())));
+            }
+            return new ArgInstruction(location, original, out);
+        } catch (DockerfileException e) {
+            throw location.place(e);
         }
-        return new ArgInstruction(location, original, out);
     }
 }

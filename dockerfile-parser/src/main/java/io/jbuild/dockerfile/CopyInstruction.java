@@ -27,10 +27,14 @@ public record CopyInstruction(Location location, String original, List<String> s
     /** A copy with sources, destination, --from, --chown, --chmod and --exclude expanded. */
     @Override
     public CopyInstruction expand(WordExpander expander) throws DockerfileException {
-        String mode = Instructions.expandNullable(expander, chmod);
-        return new CopyInstruction(location, original, Instructions.expandAll(expander, sources), contents,
-                expander.expand(dest), Instructions.expandNullable(expander, from),
-                Instructions.expandNullable(expander, chown), mode, mode == null ? null : Chmod.parse(mode), link,
-                parents, Instructions.expandAll(expander, excludes));
+        try {
+            String mode = Instructions.expandNullable(expander, chmod);
+            return new CopyInstruction(location, original, Instructions.expandAll(expander, sources), contents,
+                    expander.expand(dest), Instructions.expandNullable(expander, from),
+                    Instructions.expandNullable(expander, chown), mode, mode == null ? null : Chmod.parse(mode), link,
+                    parents, Instructions.expandAll(expander, excludes));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

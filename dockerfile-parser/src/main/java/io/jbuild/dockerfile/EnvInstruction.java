@@ -23,7 +23,11 @@ public record EnvInstruction(Location location, String original, List<KeyValue> 
 
     @Override
     public EnvInstruction expand(WordExpander expander) throws DockerfileException {
-        return new EnvInstruction(location, original, expandPairs(expander, env));
+        try {
+            return new EnvInstruction(location, original, expandPairs(expander, env));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 
     static List<KeyValue> expandPairs(WordExpander expander, List<KeyValue> pairs) throws DockerfileException {

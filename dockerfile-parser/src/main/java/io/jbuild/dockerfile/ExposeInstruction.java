@@ -23,6 +23,10 @@ public record ExposeInstruction(Location location, String original, List<String>
 
     @Override
     public ExposeInstruction expand(WordExpander expander) throws DockerfileException {
-        return new ExposeInstruction(location, original, Instructions.expandAll(expander, ports));
+        try {
+            return new ExposeInstruction(location, original, Instructions.expandAll(expander, ports));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

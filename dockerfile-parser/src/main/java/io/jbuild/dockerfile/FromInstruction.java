@@ -24,7 +24,11 @@ public record FromInstruction(Location location, String original, String image, 
     /** A copy with the image and platform expanded (BuildKit expands both with the global ARGs). */
     @Override
     public FromInstruction expand(WordExpander expander) throws DockerfileException {
-        return new FromInstruction(location, original, expander.expand(image), stageName,
-                Instructions.expandNullable(expander, platform));
+        try {
+            return new FromInstruction(location, original, expander.expand(image), stageName,
+                    Instructions.expandNullable(expander, platform));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

@@ -118,7 +118,7 @@ public final class InstructionParser {
                     throw Instructions.error("security \"" + security + "\" is not valid");
                 }
                 return new RunInstruction(loc, orig, command(node), specs, mounts, network, security,
-                        node.jsonForm() ? List.of() : node.heredocs());
+                        node.heredocs());
             }
             case CMD:
                 flags.parse(node.flags());

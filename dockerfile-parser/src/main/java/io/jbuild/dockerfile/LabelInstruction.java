@@ -23,6 +23,10 @@ public record LabelInstruction(Location location, String original, List<KeyValue
 
     @Override
     public LabelInstruction expand(WordExpander expander) throws DockerfileException {
-        return new LabelInstruction(location, original, EnvInstruction.expandPairs(expander, labels));
+        try {
+            return new LabelInstruction(location, original, EnvInstruction.expandPairs(expander, labels));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

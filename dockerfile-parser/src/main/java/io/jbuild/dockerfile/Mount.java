@@ -249,9 +249,6 @@ public record Mount(MountType type, String from, String source, String target, b
         if (sharing != null && type != MountType.CACHE) {
             throw Instructions.error("invalid cache sharing set for " + type.word() + " mount");
         }
-        if ((type == MountType.BIND || type == MountType.CACHE || type == MountType.TMPFS) && isEmpty(target)) {
-            throw Instructions.error("mount type " + type.word() + " requires a target");
-        }
     }
 
     private static boolean isEmpty(String s) {

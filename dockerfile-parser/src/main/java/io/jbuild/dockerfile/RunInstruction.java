@@ -27,10 +27,14 @@ public record RunInstruction(Location location, String original, CommandLine com
     /** A copy with the mount options expanded and validated; the command is not expanded. */
     @Override
     public RunInstruction expand(WordExpander expander) throws DockerfileException {
-        List<Mount> expanded = new java.util.ArrayList<>();
-        for (String spec : mountSpecs) {
-            expanded.add(Mount.parse(spec, expander));
+        try {
+            List<Mount> expanded = new java.util.ArrayList<>();
+            for (String spec : mountSpecs) {
+                expanded.add(Mount.parse(spec, expander));
+            }
+            return new RunInstruction(location, original, command, mountSpecs, expanded, network, security, heredocs);
+        } catch (DockerfileException e) {
+            throw location.place(e);
         }
-        return new RunInstruction(location, original, command, mountSpecs, expanded, network, security, heredocs);
     }
 }

@@ -23,6 +23,10 @@ public record StopsignalInstruction(Location location, String original, String s
 
     @Override
     public StopsignalInstruction expand(WordExpander expander) throws DockerfileException {
-        return new StopsignalInstruction(location, original, expander.expand(signal));
+        try {
+            return new StopsignalInstruction(location, original, expander.expand(signal));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

@@ -23,6 +23,10 @@ public record UserInstruction(Location location, String original, String user) i
 
     @Override
     public UserInstruction expand(WordExpander expander) throws DockerfileException {
-        return new UserInstruction(location, original, expander.expand(user));
+        try {
+            return new UserInstruction(location, original, expander.expand(user));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

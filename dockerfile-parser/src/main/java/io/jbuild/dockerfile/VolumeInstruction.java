@@ -23,12 +23,16 @@ public record VolumeInstruction(Location location, String original, List<String>
 
     @Override
     public VolumeInstruction expand(WordExpander expander) throws DockerfileException {
-        List<String> out = Instructions.expandAll(expander, volumes);
-        for (String v : out) {
-            if (v.isEmpty()) {
-                throw Instructions.error("VOLUME specified can not be an empty string");
+        try {
+            List<String> out = Instructions.expandAll(expander, volumes);
+            for (String v : out) {
+                if (v.isEmpty()) {
+                    throw Instructions.error("VOLUME specified can not be an empty string");
+                }
             }
+            return new VolumeInstruction(location, original, out);
+        } catch (DockerfileException e) {
+            throw location.place(e);
         }
-        return new VolumeInstruction(location, original, out);
     }
 }

@@ -23,6 +23,10 @@ public record WorkdirInstruction(Location location, String original, String path
 
     @Override
     public WorkdirInstruction expand(WordExpander expander) throws DockerfileException {
-        return new WorkdirInstruction(location, original, expander.expand(path));
+        try {
+            return new WorkdirInstruction(location, original, expander.expand(path));
+        } catch (DockerfileException e) {
+            throw location.place(e);
+        }
     }
 }

@@ -207,7 +207,6 @@ class InstructionParserTest {
                 Arguments.of("FROM a\nRUN --mount=type=secret x\n", "Dockerfile:2:1: invalid secret mount. one of source, target required"),
                 Arguments.of("FROM a\nRUN --mount=type=secret,id=a,src=b x\n", "Dockerfile:2:1: both source and id can't be set"),
                 Arguments.of("FROM a\nRUN --mount=type=tmpfs,target=/x,sharing=shared x\n", "Dockerfile:2:1: invalid cache sharing set for tmpfs mount"),
-                Arguments.of("FROM a\nRUN --mount=type=cache x\n", "Dockerfile:2:1: mount type cache requires a target"),
                 Arguments.of("FROM a\nRUN --mount=type=bind,target=/x,from=$S x\n", "Dockerfile:2:1: 'from' doesn't support variable expansion, define alias stage instead"),
                 Arguments.of("FROM a\nRUN --mount=type=bind,target=/x,env=A x\n", "Dockerfile:2:1: unexpected key 'env' for mount type 'bind'"),
                 Arguments.of("FROM a\nARG =x\n", "Dockerfile:2:1: ARG names can not be blank"),
@@ -289,6 +288,23 @@ class InstructionParserTest {
         assertTrue(a.link());
         assertEquals(List.of("a"), a.excludes());
         assertNull(((AddInstruction) first("ADD a b\n")).unpack());
+    }
+
+    @Test
+    void expand_invalidExpandedValue_reportsInstructionLocation() throws Exception {
+        Instruction c = parse("FROM a\n\nCOPY --chmod=$M x y\n").stages().get(0).instructions().get(0);
+        DockerfileException e = assertThrows(DockerfileException.class, () -> c.expand(w -> w.replace("$M", "999")));
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().startsWith("Dockerfile:3:1: invalid chmod parameter: '999'"), e.getMessage());
+        Instruction r = parse("FROM a\nRUN --mount=type=$T x\n").stages().get(0).instructions().get(0);
+        DockerfileException m = assertThrows(DockerfileException.class, () -> r.expand(w -> w.replace("$T", "nfs")));
+        assertEquals("Dockerfile:2:1: unsupported mount type \"nfs\"", m.getMessage());
+    }
+
+    @Test
+    void parse_cacheMountWithoutTarget_accepted() throws Exception {
+        RunInstruction r = (RunInstruction) first("RUN --mount=type=cache make\n");
+        assertNull(r.mounts().get(0).target());
     }
 
     @Test
