@@ -3,8 +3,14 @@ package io.jbuild.dockerfile;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code ADD [flags] src... dest}. Heredoc sources are in {@code contents}; string flags are null when not given; {@code unpack} is null when not given; {@code chmodMode} is the parsed chmod when it uses no variable. */
-public record AddInstruction(Location location, String original, List<String> sources, List<SourceContent> contents, String dest, String chown, String chmod, Chmod chmodMode, boolean link, String checksum, boolean keepGitDir, Boolean unpack, List<String> excludes) implements Instruction {
+/**
+ * {@code ADD [flags] src... dest}. Heredoc sources are in {@code contents}; string flags are null
+ * when not given; {@code unpack} is null when not given; {@code chmodMode} is the parsed chmod
+ * when it uses no variable.
+ */
+public record AddInstruction(Location location, String original, List<String> sources, List<SourceContent> contents,
+                             String dest, String chown, String chmod, Chmod chmodMode, boolean link, String checksum,
+                             boolean keepGitDir, Boolean unpack, List<String> excludes) implements Instruction {
     public AddInstruction {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(original, "original");

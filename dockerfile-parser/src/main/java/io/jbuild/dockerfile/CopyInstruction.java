@@ -3,8 +3,14 @@ package io.jbuild.dockerfile;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code COPY [flags] src... dest}. Heredoc sources are in {@code contents}; {@code from}, {@code chown}, {@code chmod} are null when not given; {@code chmodMode} is the parsed chmod when it uses no variable. */
-public record CopyInstruction(Location location, String original, List<String> sources, List<SourceContent> contents, String dest, String from, String chown, String chmod, Chmod chmodMode, boolean link, boolean parents, List<String> excludes) implements Instruction {
+/**
+ * {@code COPY [flags] src... dest}. Heredoc sources are in {@code contents}; {@code from}, {@code
+ * chown}, {@code chmod} are null when not given; {@code chmodMode} is the parsed chmod when it
+ * uses no variable.
+ */
+public record CopyInstruction(Location location, String original, List<String> sources, List<SourceContent> contents,
+                              String dest, String from, String chown, String chmod, Chmod chmodMode, boolean link,
+                              boolean parents, List<String> excludes) implements Instruction {
     public CopyInstruction {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(original, "original");

@@ -3,8 +3,12 @@ package io.jbuild.dockerfile;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code FROM [--platform=p] image [AS name]}; {@code stageName} is lower-cased, null when not named; {@code platform} null when not given. */
-public record FromInstruction(Location location, String original, String image, String stageName, String platform) implements Instruction {
+/**
+ * {@code FROM [--platform=p] image [AS name]}; {@code stageName} is lower-cased, null when not
+ * named; {@code platform} null when not given.
+ */
+public record FromInstruction(Location location, String original, String image, String stageName,
+                              String platform) implements Instruction {
     public FromInstruction {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(original, "original");

@@ -5,7 +5,11 @@ package io.jbuild.dockerfile;
  * BuildKit expands at dispatch time return an expanded copy from {@link #expand}; the others
  * (RUN/CMD/ENTRYPOINT commands, SHELL, HEALTHCHECK, ONBUILD, MAINTAINER) return themselves.
  */
-public sealed interface Instruction permits FromInstruction, RunInstruction, CmdInstruction, LabelInstruction, MaintainerInstruction, ExposeInstruction, EnvInstruction, AddInstruction, CopyInstruction, EntrypointInstruction, VolumeInstruction, UserInstruction, WorkdirInstruction, ArgInstruction, OnbuildInstruction, StopsignalInstruction, HealthcheckInstruction, ShellInstruction {
+public sealed interface Instruction
+        permits FromInstruction, RunInstruction, CmdInstruction, LabelInstruction, MaintainerInstruction,
+        ExposeInstruction, EnvInstruction, AddInstruction, CopyInstruction, EntrypointInstruction,
+        VolumeInstruction, UserInstruction, WorkdirInstruction, ArgInstruction, OnbuildInstruction,
+        StopsignalInstruction, HealthcheckInstruction, ShellInstruction {
     Location location();
 
     /** The instruction's logical line as written, keyword included. */
@@ -15,7 +19,10 @@ public sealed interface Instruction permits FromInstruction, RunInstruction, Cmd
 
     <R> R accept(Visitor<R> visitor);
 
-    /** A copy with the words BuildKit expands at dispatch expanded by {@code expander}. */
+    /**
+     * A copy with the words BuildKit expands at dispatch expanded by {@code expander}; errors
+     * carry this instruction's location.
+     */
     default Instruction expand(WordExpander expander) throws DockerfileException {
         return this;
     }

@@ -3,8 +3,14 @@ package io.jbuild.dockerfile;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code RUN [--mount=...]... [--network=...] [--security=...] command}; mounts whose spec uses variables are fully validated by {@link #expand}. {@code network} and {@code security} are null when not given. */
-public record RunInstruction(Location location, String original, CommandLine command, List<String> mountSpecs, List<Mount> mounts, String network, String security, List<Heredoc> heredocs) implements Instruction {
+/**
+ * {@code RUN [--mount=...]... [--network=...] [--security=...] command}; mounts whose spec uses
+ * variables are fully validated by {@link #expand}. {@code network} and {@code security} are null
+ * when not given.
+ */
+public record RunInstruction(Location location, String original, CommandLine command, List<String> mountSpecs,
+                             List<Mount> mounts, String network, String security,
+                             List<Heredoc> heredocs) implements Instruction {
     public RunInstruction {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(original, "original");
