@@ -55,9 +55,14 @@ public final class BuildPlanner {
 
         List<List<Integer>> deps = new ArrayList<>();
         List<PlannedStage> planned = new ArrayList<>();
+        Map<Integer, DockerfileException> forwardReferences = new java.util.HashMap<>();
         for (Stage stage : stages) {
-            planned.add(resolve(stage, stages, lexer, globalEnv));
+            List<DockerfileException> forward = new ArrayList<>();
+            planned.add(resolve(stage, stages, lexer, globalEnv, forward));
             deps.add(planned.get(planned.size() - 1).dependencies());
+            if (!forward.isEmpty()) {
+                forwardReferences.put(stage.index(), forward.get(0));
+            }
         }
 
         Set<Integer> needed = new TreeSet<>();
@@ -70,6 +75,9 @@ public final class BuildPlanner {
         }
         List<PlannedStage> order = new ArrayList<>();
         for (int i : needed) {
+            if (forwardReferences.containsKey(i)) {
+                throw forwardReferences.get(i);
+            }
             order.add(planned.get(i));
             for (Instruction instruction : stages.get(i).instructions()) {
                 if (instruction instanceof ArgInstruction) {
@@ -126,8 +134,12 @@ public final class BuildPlanner {
                 + String.join(", ", names)));
     }
 
+    /**
+     * Resolves one stage's FROM and references. References to a stage that is not built before
+     * this one go to {@code forward}: BuildKit reports them only when the stage is built.
+     */
     private static PlannedStage resolve(Stage stage, List<Stage> stages, ShellLexer lexer,
-            Map<String, String> globalEnv) throws DockerfileException {
+            Map<String, String> globalEnv, List<DockerfileException> forward) throws DockerfileException {
         Location fromLocation = stage.location();
         String image = expand(lexer, stage.baseImage(), globalEnv, fromLocation);
         if (image.isEmpty()) {
@@ -157,14 +169,14 @@ public final class BuildPlanner {
         for (Instruction instruction : stage.instructions()) {
             if (instruction instanceof CopyInstruction) {
                 String from = ((CopyInstruction) instruction).from();
-                if (from != null) {
-                    String ref = expand(lexer, from, globalEnv, instruction.location());
-                    reference(stage, stages, ref, "copy from", instruction.location(), deps, images);
+                if (from != null && !from.isEmpty()) {
+                    reference(stage, stages, from, "copy from", instruction.location(), deps, images, forward);
                 }
             } else if (instruction instanceof RunInstruction) {
                 for (Mount m : ((RunInstruction) instruction).mounts()) {
                     if (m.from() != null && !m.from().isEmpty()) {
-                        reference(stage, stages, m.from(), "mount from", instruction.location(), deps, images);
+                        reference(stage, stages, m.from(), "mount from", instruction.location(), deps, images,
+                                forward);
                     }
                 }
             }
@@ -174,16 +186,16 @@ public final class BuildPlanner {
     }
 
     private static void reference(Stage stage, List<Stage> stages, String ref, String verb, Location at,
-            Set<Integer> deps, Set<String> images) throws DockerfileException {
+            Set<Integer> deps, Set<String> images, List<DockerfileException> forward) throws DockerfileException {
         Stage found = null;
-        if (!ref.isEmpty() && ref.chars().allMatch(Character::isDigit)) {
+        if (ref.matches("[+-]?[0-9]+")) {
             int index;
             try {
                 index = Integer.parseInt(ref);
             } catch (NumberFormatException e) {
                 index = Integer.MAX_VALUE;
             }
-            if (index >= stages.size()) {
+            if (index < 0 || index >= stages.size()) {
                 throw at.place(Instructions.error("invalid stage index " + ref + ": the Dockerfile has "
                         + stages.size() + " stage" + (stages.size() == 1 ? "" : "s")));
             }
@@ -197,13 +209,16 @@ public final class BuildPlanner {
             }
         }
         if (found == null) {
-            images.add(ref);
+            if (!ref.equals("context")) {
+                images.add(ref);
+            }
             return;
         }
         if (found.index() >= stage.index()) {
-            throw at.place(Instructions.error("cannot " + verb + " stage \"" + ref
+            forward.add(at.place(Instructions.error("cannot " + verb + " stage \"" + ref
                     + "\", it needs to be defined before current stage \""
-                    + (stage.name() != null ? stage.name() : "stage-" + stage.index()) + "\""));
+                    + (stage.name() != null ? stage.name() : "stage-" + stage.index()) + "\"")));
+            return;
         }
         deps.add(found.index());
     }

@@ -30,13 +30,13 @@ public record CopyInstruction(Location location, String original, List<String> s
         return visitor.visit(this);
     }
 
-    /** A copy with sources, destination, --from, --chown, --chmod and --exclude expanded. */
+    /** A copy with sources, destination, --chown, --chmod and --exclude expanded (not --from, as BuildKit). */
     @Override
     public CopyInstruction expand(WordExpander expander) throws DockerfileException {
         try {
             String mode = Instructions.expandNullable(expander, chmod);
             return new CopyInstruction(location, original, Instructions.expandAll(expander, sources), contents,
-                    expander.expand(dest), Instructions.expandNullable(expander, from),
+                    expander.expand(dest), from,
                     Instructions.expandNullable(expander, chown), mode, mode == null ? null : Chmod.parse(mode), link,
                     parents, Instructions.expandAll(expander, excludes));
         } catch (DockerfileException e) {

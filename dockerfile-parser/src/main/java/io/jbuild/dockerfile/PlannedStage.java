@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param dependencies indices of the stages that must be built first (base, {@code COPY --from}, {@code RUN
  *        --mount from=}), ascending
  * @param imageReferences images named by {@code COPY --from} or {@code RUN --mount from=} that are not stages
+ *        ({@code context}, the build context, is left out)
  */
 public record PlannedStage(Stage stage, String baseImage, int baseStage, PlatformSpec platform,
                            List<Integer> dependencies, List<String> imageReferences) {

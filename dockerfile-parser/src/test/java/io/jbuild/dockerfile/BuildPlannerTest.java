@@ -130,9 +130,28 @@ class BuildPlannerTest {
     }
 
     @Test
-    void plan_copyFromGlobalArg_isExpanded() throws Exception {
+    void plan_copyFromVariable_notExpandedAsBuildKit() throws Exception {
         BuildPlan p = plan("ARG SRC=b\nFROM a AS b\nFROM c\nCOPY --from=$SRC /x /y\n", OPTIONS);
-        assertEquals(List.of(0), p.stages().get(1).dependencies());
+        assertEquals(List.of(), p.stages().get(0).dependencies());
+        assertEquals(List.of("$SRC"), p.stages().get(0).imageReferences());
+    }
+
+    @Test
+    void plan_copyFromContext_isNeitherStageNorImage() throws Exception {
+        BuildPlan p = plan("FROM a\nCOPY --from=context /x /y\n", OPTIONS);
+        assertEquals(List.of(), p.stages().get(0).imageReferences());
+    }
+
+    @Test
+    void plan_forwardReferenceInUnneededStage_ignored() throws Exception {
+        BuildPlan p = plan("FROM a AS x\nCOPY --from=y / /\nFROM b AS y\n", OPTIONS);
+        assertEquals(List.of(1), order(p));
+    }
+
+    @Test
+    void plan_negativeIndex_rejected() {
+        assertEquals("Dockerfile:2:1: invalid stage index -1: the Dockerfile has 1 stage",
+                error("FROM a\nCOPY --from=-1 / /\n", OPTIONS));
     }
 
     @Test
@@ -153,9 +172,8 @@ class BuildPlannerTest {
 
     @Test
     void plan_mountFromLaterStage_rejected() {
-        assertEquals("Dockerfile:3:1: cannot mount from stage \"b\", it needs to be defined before current stage \"stage-0\"",
-                error("FROM a\n\nRUN --mount=from=b,target=/b true\nFROM c AS b\n", OPTIONS.withTarget("0")
-                        .withTarget(null)));
+        assertEquals("Dockerfile:3:1: cannot mount from stage \"b\", it needs to be defined before current stage \"x\"",
+                error("FROM a AS x\n\nRUN --mount=from=b,target=/b true\nFROM c AS b\n", OPTIONS.withTarget("x")));
     }
 
     @Test

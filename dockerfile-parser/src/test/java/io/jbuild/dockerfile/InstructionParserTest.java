@@ -374,7 +374,7 @@ class InstructionParserTest {
         CopyInstruction c = (CopyInstruction) in.get(7).expand(ex);
         assertEquals("1", c.chown());
         assertEquals(0711, c.chmodMode().octal());
-        assertEquals("s1", c.from());
+        assertEquals("s$V", c.from());
         assertEquals(List.of("src1"), c.sources());
         assertEquals("/dst", c.dest());
         assertEquals("1", ((AddInstruction) in.get(8).expand(ex)).checksum());
