@@ -46,9 +46,10 @@ public final class BuildPlanner {
                     value = expand(lexer, d.defaultValue(), globalEnv, arg.location());
                 }
                 if (value != null) {
-                    globalEnv.put(d.name(), value);
                     globalValues.put(d.name(), value);
                 }
+                // BuildKit sets a declared global ARG without a value to "" for FROM lines
+                globalEnv.put(d.name(), value == null ? "" : value);
             }
         }
         automatic.put("TARGETSTAGE", stages.get(target).displayName());

@@ -210,6 +210,13 @@ class BuildPlannerTest {
     }
 
     @Test
+    void plan_declaredGlobalWithoutValue_isSetButEmpty() throws Exception {
+        BuildPlan p = plan("ARG X\nFROM img${X-unset}${Y-unset}\n", OPTIONS);
+        assertEquals("imgunset", p.stages().get(0).baseImage());
+        assertEquals(Map.of(), p.globalArgs());
+    }
+
+    @Test
     void plan_stageArgNotVisibleInFrom() throws Exception {
         BuildPlan p = plan("FROM a\nARG V=1\nFROM img:${V:-none}\n", OPTIONS);
         assertEquals("img:none", p.stages().get(0).baseImage());

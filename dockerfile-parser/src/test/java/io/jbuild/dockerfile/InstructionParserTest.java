@@ -61,6 +61,15 @@ class InstructionParserTest {
     }
 
     @Test
+    void parse_nodeFlagTerminator_stopsFlagParsing() throws Exception {
+        Node n = node("copy", List.of("--link", "--", "--bogus"), List.of("x", "y"), false);
+        assertTrue(((CopyInstruction) InstructionParser.parse("Dockerfile", n)).link());
+        Node bad = node("copy", List.of("-x"), List.of("x", "y"), false);
+        DockerfileException e = assertThrows(DockerfileException.class, () -> InstructionParser.parse("Dockerfile", bad));
+        assertEquals("Dockerfile:3:1: arg should start with -- : -x", e.getMessage());
+    }
+
+    @Test
     void parse_nodeLegacyEnv_givesOnePair() throws Exception {
         Node n = node("env", List.of(), List.of("k", "v w", ""), false);
         EnvInstruction env = (EnvInstruction) InstructionParser.parse("Dockerfile", n);
