@@ -460,8 +460,34 @@ public final class DockerfileParser {
      * Reads the leading {@code --flag} words of {@code line} into {@code flags}: quotes group and
      * are removed, the escape character escapes the next character, {@code --} alone ends the
      * flags. Returns the rest of the line.
+     *
+     * <p>BuildKit does this byte by byte and turns each byte of a flag into the character with
+     * that code (so {@code --x=é} becomes {@code --x=Ã©}, and the bytes 0x85 and 0xA0 count as
+     * blanks); for identical ASTs, non-ASCII text is read the same way here.
      */
     private String extractFlags(String line, List<String> flags) {
+        boolean ascii = true;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            int end = extractFlags(line, line.length(), flags);
+            return end < 0 ? "" : line.substring(end);
+        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        StringBuilder latin1 = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            latin1.append((char) (b & 0xFF));
+        }
+        int end = extractFlags(latin1, bytes.length, flags);
+        return end < 0 ? "" : new String(bytes, end, bytes.length - end, StandardCharsets.UTF_8);
+    }
+
+    /** The flag reader over characters 0..255 or ASCII; returns where the rest starts, or -1. */
+    private int extractFlags(CharSequence line, int n, List<String> flags) {
         final int inSpaces = 0;
         final int inWord = 1;
         final int inQuote = 2;
@@ -470,7 +496,6 @@ public final class DockerfileParser {
         char quote = 0;
         boolean blankOk = false;
         char ch = 0;
-        int n = line.length();
         for (int pos = 0; pos <= n; pos++) {
             if (pos != n) {
                 ch = line.charAt(pos);
@@ -483,7 +508,7 @@ public final class DockerfileParser {
                     continue;
                 }
                 if (ch != '-' || pos + 1 == n || line.charAt(pos + 1) != '-') {
-                    return line.substring(pos);
+                    return pos;
                 }
                 phase = inWord;
             }
@@ -499,7 +524,7 @@ public final class DockerfileParser {
                     String word = sb.toString();
                     phase = inSpaces;
                     if (word.equals("--")) {
-                        return line.substring(pos);
+                        return pos;
                     }
                     if (blankOk || !word.isEmpty()) {
                         flags.add(word);
@@ -539,7 +564,7 @@ public final class DockerfileParser {
             }
             sb.append(ch);
         }
-        return "";
+        return -1;
     }
 
     /**
@@ -730,19 +755,44 @@ public final class DockerfileParser {
         return false;
     }
 
+    /**
+     * HEALTHCHECK: the first word, then the command as for CMD. BuildKit finds the first word
+     * byte by byte (the bytes 0x85 and 0xA0 count as blanks), and so does this for non-ASCII text.
+     */
     private static boolean healthcheck(String rest, List<String> args) throws DockerfileException {
+        if (rest.isEmpty()) {
+            return false;
+        }
+        byte[] bytes = null;
+        CharSequence units = rest;
+        for (int i = 0; i < rest.length(); i++) {
+            if (rest.charAt(i) >= 0x80) {
+                bytes = rest.getBytes(StandardCharsets.UTF_8);
+                StringBuilder latin1 = new StringBuilder(bytes.length);
+                for (byte b : bytes) {
+                    latin1.append((char) (b & 0xFF));
+                }
+                units = latin1;
+                break;
+            }
+        }
+        int n = units.length();
         int sep = 0;
-        while (sep < rest.length() && !isGoSpace(rest.charAt(sep))) {
+        while (sep < n && !isGoSpace(units.charAt(sep))) {
             sep++;
         }
         int next = sep;
-        while (next < rest.length() && isGoSpace(rest.charAt(next))) {
+        while (next < n && isGoSpace(units.charAt(next))) {
             next++;
         }
         if (sep == 0) {
             return false;
         }
-        args.add(rest.substring(0, sep));
-        return maybeJson(rest.substring(next), args);
+        if (bytes == null) {
+            args.add(rest.substring(0, sep));
+            return maybeJson(rest.substring(next), args);
+        }
+        args.add(new String(bytes, 0, sep, StandardCharsets.UTF_8));
+        return maybeJson(new String(bytes, next, n - next, StandardCharsets.UTF_8), args);
     }
 }

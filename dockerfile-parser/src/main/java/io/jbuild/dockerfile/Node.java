@@ -50,6 +50,8 @@ public record Node(String keyword, List<String> flags, List<String> args, Node n
 
     void dumpTo(StringBuilder sb) {
         sb.append('(').append(keyword);
+        // BuildKit trims each dump: after an empty keyword the first item has no leading space
+        int mark = keyword.isEmpty() ? sb.length() : -1;
         if (!flags.isEmpty()) {
             sb.append(" [");
             for (int i = 0; i < flags.size(); i++) {
@@ -67,6 +69,9 @@ public record Node(String keyword, List<String> flags, List<String> args, Node n
         if (nested != null) {
             sb.append(' ');
             nested.dumpTo(sb);
+        }
+        if (mark >= 0 && sb.length() > mark && sb.charAt(mark) == ' ') {
+            sb.deleteCharAt(mark);
         }
         sb.append(')');
     }
