@@ -1,7 +1,15 @@
 package io.jbuild.cli;
 
+import io.jbuild.dockerfile.BuildOptions;
+import io.jbuild.dockerfile.BuildPlan;
+import io.jbuild.dockerfile.BuildPlanner;
 import io.jbuild.dockerfile.DockerfileParser;
+import io.jbuild.dockerfile.Instruction;
+import io.jbuild.dockerfile.InstructionParser;
 import io.jbuild.dockerfile.ParseResult;
+import io.jbuild.dockerfile.ParseWarning;
+import io.jbuild.dockerfile.PlannedStage;
+import io.jbuild.dockerfile.PlatformSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,12 +72,67 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         ParseResult parsed = DockerfileParser.parse(name, content);
+        BuildOptions options = BuildOptions.defaults()
+                .withBuildArgs(BuildOptions.parseBuildArgs(buildArgs, System.getenv()))
+                .withTarget(target);
+        if (platform != null) {
+            options = options.withTargetPlatform(PlatformSpec.parse(platform));
+        }
+        BuildPlan plan = BuildPlanner.plan(InstructionParser.parse(parsed), options);
         if (!dryRun) {
             throw new UnsupportedOperationException(
                     "build " + name + ": running builds is not implemented yet; --dry-run prints the plan");
         }
-        out.print(parsed.dump());
-        out.flush();
+        printPlan(out, plan, parsed);
         return 0;
+    }
+
+    /** The plan as BuildKit-style numbered step lines, each stage with what it is built from and needs. */
+    static void printPlan(PrintWriter out, BuildPlan plan, ParseResult parsed) {
+        out.println("Dockerfile: " + plan.file());
+        for (ParseWarning w : parsed.warnings()) {
+            out.println("warning: " + w.message());
+        }
+        for (ParseWarning w : plan.warnings()) {
+            out.println("warning: " + w.message());
+        }
+        int step = 0;
+        for (PlannedStage ps : plan.stages()) {
+            String stageName = ps.stage().name() != null ? ps.stage().name() : "stage-" + ps.index();
+            StringBuilder head = new StringBuilder("stage ").append(ps.index()).append(" ").append(stageName)
+                    .append(": FROM ");
+            if (ps.baseStage() >= 0) {
+                head.append("stage ").append(plan.stage(ps.baseStage()).map(b -> b.stage().displayName())
+                        .orElse(Integer.toString(ps.baseStage())));
+            } else {
+                head.append(ps.baseImage());
+            }
+            if (ps.platform() != null) {
+                head.append(" (platform ").append(ps.platform()).append(')');
+            }
+            if (!ps.dependencies().isEmpty()) {
+                head.append("; needs ").append(String.join(", ", ps.dependencies().stream()
+                        .map(d -> plan.stage(d).map(b -> b.stage().displayName()).orElse(Integer.toString(d)))
+                        .toList()));
+            }
+            if (ps.index() == plan.target()) {
+                head.append("; target");
+            }
+            out.println(head);
+            int n = ps.stage().instructions().size();
+            int k = 0;
+            for (Instruction in : ps.stage().instructions()) {
+                k++;
+                step++;
+                out.printf("#%d [%s %d/%d] %s%n", step, stageName, k, n, firstLine(in.original()));
+            }
+        }
+        out.flush();
+    }
+
+    private static String firstLine(String original) {
+        String s = original.strip();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
     }
 }

@@ -75,4 +75,34 @@ class MainTest {
         assertEquals("error: read /nonexistent/Dockerfile: no such file\n", err.toString());
         assertEquals("", out.toString());
     }
+
+    @Test
+    void buildDryRun_example_printsStagesAndNumberedSteps() {
+        java.nio.file.Path example = java.nio.file.Path.of(System.getProperty("jbuild.testdata", "../testdata"))
+                .getParent().resolve("examples/hello");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"-f", example.resolve("Dockerfile").toString(), "--dry-run",
+                "--build-arg", "BASE=example.com/base:1", example.toString()}, new PrintWriter(out),
+                new PrintWriter(err));
+        assertEquals(0, exit, err::toString);
+        String text = out.toString();
+        assertTrue(text.contains("stage 0 build: FROM example.com/base:1\n"), text);
+        assertTrue(text.contains("#3 [build 3/3] RUN <<EOF\n"), text);
+        assertTrue(text.contains("stage 1 stage-1: FROM example.com/base:1; needs build; target\n"), text);
+        assertTrue(text.contains("#6 [stage-1 3/3] ENTRYPOINT [\"cat\", \"/usr/share/hello/shout.txt\"]"), text);
+    }
+
+    @Test
+    void buildDryRun_unknownTarget_printsOneLineErrorAndExits1() {
+        java.nio.file.Path example = java.nio.file.Path.of(System.getProperty("jbuild.testdata", "../testdata"))
+                .getParent().resolve("examples/hello");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"-f", example.resolve("Dockerfile").toString(), "--dry-run",
+                "--target", "nope", example.toString()}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(1, exit);
+        assertTrue(err.toString().startsWith("error: ") && err.toString().contains("\"nope\""), err::toString);
+        assertEquals(1, err.toString().strip().lines().count(), err::toString);
+    }
 }

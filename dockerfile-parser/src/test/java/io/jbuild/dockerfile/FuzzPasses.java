@@ -1,11 +1,28 @@
 package io.jbuild.dockerfile;
 
-/** The passes after {@link DockerfileParser} that the fuzz test drives too. */
+import java.util.Map;
+
+/** The passes after {@link DockerfileParser} that the fuzz test drives too: typing, planning, expansion. */
 final class FuzzPasses {
+    private static final Map<String, String> ENV = Map.of("a", "value", "b", "", "PATH", "/bin:/usr/bin");
+
     private FuzzPasses() {
     }
 
     static void afterParse(ParseResult result) throws DockerfileException {
-        // filled in when the typed-instruction and planning passes land
+        DockerfileInstructions instructions = InstructionParser.parse(result);
+        BuildPlan plan = BuildPlanner.plan(instructions, BuildOptions.defaults());
+        WordExpander expander = WordExpander.of(new ShellLexer(result.escape()), ENV);
+        for (PlannedStage stage : plan.stages()) {
+            for (Instruction instruction : stage.stage().instructions()) {
+                try {
+                    instruction.expand(expander);
+                } catch (DockerfileException located) {
+                    if (located.line() <= 0) {
+                        throw new AssertionError("expansion error without a location: " + located.getMessage());
+                    }
+                }
+            }
+        }
     }
 }
