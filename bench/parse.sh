@@ -44,6 +44,12 @@ print("\n".join(lines))
 PY
 echo "input: $df ($(grep -c '' "$df") lines, $(wc -c < "$df") bytes, $n instructions)"
 
+"$root/jbuild" --version >/dev/null   # builds the CLI jar when needed
+t0=$(date +%s%N)
+"$root/jbuild" -f "$df" --dry-run "$out" >/dev/null
+t1=$(date +%s%N)
+echo "jbuild end-to-end (JVM start + parse + plan + print): $(( (t1 - t0) / 1000000 )) ms"
+
 jb=$(java -cp "$root/dockerfile-parser/target/classes" "$here/parser/ParseBench.java" "$df" "$runs")
 echo "$jb"
 
