@@ -81,8 +81,7 @@ final class RegistryTransport {
     }
 
     URI base(String registry) {
-        String scheme = schemes.getOrDefault(registry, insecure.contains(registry) && !isLoopback(registry)
-                ? "https" : "https");
+        String scheme = schemes.getOrDefault(registry, "https");
         return URI.create(scheme + "://" + apiHost(registry));
     }
 
@@ -122,8 +121,8 @@ final class RegistryTransport {
                 response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 if (uri.getScheme().equals("https") && !absoluteTarget && redirects == 0
-                        && mayUseHttp(request.registry) && isTlsOrConnectFailure(e)
-                        && !"http".equals(schemes.get(request.registry))) {
+                        && mayUseHttp(request.registry) && isTlsOrConnectFailure(e)) {
+                    // as Docker does for loopback and --insecure-registry hosts: HTTPS failed, use HTTP
                     schemes.put(request.registry, "http");
                     uri = resolve(request.registry, request.target);
                     continue;
@@ -198,13 +197,9 @@ final class RegistryTransport {
         return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
     }
 
-    private Duration pauseFor(Duration d) {
-        return d;
-    }
-
     private void pause(Duration delay, RegistryRequest request) throws RegistryException {
         try {
-            RetryPolicy.sleep(pauseFor(delay));
+            RetryPolicy.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(request.action + " " + request.object + ": interrupted", e);
