@@ -41,6 +41,8 @@ final class CredentialHelper {
             Process process = pb.start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the helper exited without reading its input; its answer and exit code tell why
             }
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
