@@ -38,6 +38,7 @@ public final class RegistryClient {
     public static final class Builder {
         private CredentialProvider credentials = CredentialProvider.anonymous();
         private final Set<String> insecure = new HashSet<>();
+        private final Set<String> plainHttp = new HashSet<>();
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Duration requestTimeout = Duration.ofMinutes(10);
         private Duration connectTimeout = Duration.ofSeconds(30);
@@ -52,6 +53,12 @@ public final class RegistryClient {
         /** Allows plain HTTP for this registry host (loopback hosts fall back to it anyway). */
         public Builder insecureRegistry(String registry) {
             insecure.add(registry);
+            return this;
+        }
+
+        /** Speaks plain HTTP to this registry from the first request, without trying HTTPS. */
+        public Builder plainHttpRegistry(String registry) {
+            plainHttp.add(registry);
             return this;
         }
 
@@ -90,7 +97,7 @@ public final class RegistryClient {
                     .connectTimeout(connectTimeout)
                     .build();
             RegistryAuthenticator auth = new RegistryAuthenticator(http, credentials);
-            return new RegistryClient(new RegistryTransport(http, auth, retry, insecure, requestTimeout),
+            return new RegistryClient(new RegistryTransport(http, auth, retry, insecure, plainHttp, requestTimeout),
                     new BlobUploader.Options(monolithicPost, chunkSize));
         }
     }

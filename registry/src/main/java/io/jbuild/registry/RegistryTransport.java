@@ -30,6 +30,8 @@ import javax.net.ssl.SSLException;
 final class RegistryTransport {
     private static final Pattern WARNING = Pattern.compile("299\\s+\\S+\\s+\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final int MAX_REDIRECTS = 10;
+    /** How long a first HTTPS attempt to a registry that may fall back to HTTP waits (a plain server may never answer a TLS hello). */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final HttpClient http;
     private final RegistryAuthenticator auth;
@@ -40,7 +42,10 @@ final class RegistryTransport {
     private final Set<String> warnings = ConcurrentHashMap.newKeySet();
 
     RegistryTransport(HttpClient http, RegistryAuthenticator auth, RetryPolicy retry, Set<String> insecure,
-            Duration requestTimeout) {
+            Set<String> plainHttp, Duration requestTimeout) {
+        for (String registry : plainHttp) {
+            schemes.put(registry, "http");
+        }
         this.http = http;
         this.auth = auth;
         this.retry = retry;
@@ -99,7 +104,10 @@ final class RegistryTransport {
         URI uri = resolve(request.registry, request.target);
         boolean absoluteTarget = URI.create(request.target).isAbsolute();
         while (true) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout);
+            boolean probing = uri.getScheme().equals("https") && !absoluteTarget && redirects == 0
+                    && !schemes.containsKey(request.registry) && mayUseHttp(request.registry);
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(probing
+                    && PROBE_TIMEOUT.compareTo(requestTimeout) < 0 ? PROBE_TIMEOUT : requestTimeout);
             try {
                 HttpRequest.BodyPublisher publisher = request.body == null || dropBody
                         ? HttpRequest.BodyPublishers.noBody() : request.body.publisher();
@@ -121,7 +129,8 @@ final class RegistryTransport {
                 response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 if (uri.getScheme().equals("https") && !absoluteTarget && redirects == 0
-                        && mayUseHttp(request.registry) && isTlsOrConnectFailure(e)) {
+                        && mayUseHttp(request.registry)
+                        && (isTlsOrConnectFailure(e) || (probing && e instanceof HttpTimeoutException))) {
                     // as Docker does for loopback and --insecure-registry hosts: HTTPS failed, use HTTP
                     schemes.put(request.registry, "http");
                     uri = resolve(request.registry, request.target);
@@ -138,6 +147,9 @@ final class RegistryTransport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(request.action + " " + request.object + ": interrupted", e);
+            }
+            if (probing) {
+                schemes.putIfAbsent(request.registry, uri.getScheme());
             }
             collectWarnings(response);
             int status = response.statusCode();
