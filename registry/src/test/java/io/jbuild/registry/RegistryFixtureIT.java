@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TestRegistryIT {
+class RegistryFixtureIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(String url, String authorization) throws Exception {
