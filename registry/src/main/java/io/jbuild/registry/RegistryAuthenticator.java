@@ -39,6 +39,7 @@ final class RegistryAuthenticator {
     }
 
     private final HttpClient http;
+    private final java.time.Clock clock;
     private final CredentialProvider credentials;
     private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -46,8 +47,9 @@ final class RegistryAuthenticator {
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
     private volatile int tokenRequests;
 
-    RegistryAuthenticator(HttpClient http, CredentialProvider credentials) {
+    RegistryAuthenticator(HttpClient http, CredentialProvider credentials, java.time.Clock clock) {
         this.http = http;
+        this.clock = clock;
         this.credentials = credentials;
     }
 
@@ -65,7 +67,7 @@ final class RegistryAuthenticator {
             return credentialsFor(registry).filter(Credentials::hasPassword).map(RegistryAuthenticator::basic);
         }
         Token token = tokens.get(registry);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (token != null && token.validAt(now) && token.scope().covers(scope)) {
             return Optional.of("Bearer " + token.value());
         }
@@ -88,7 +90,7 @@ final class RegistryAuthenticator {
             Scope wanted = scope.union(Scope.parse(bearer.parameter("scope") == null
                     ? List.of() : List.of(bearer.parameter("scope"))));
             Token old = tokens.get(registry);
-            if (old != null && old.validAt(Instant.now())) {
+            if (old != null && old.validAt(clock.instant())) {
                 wanted = wanted.union(old.scope());
             }
             Token token = fetchToken(registry, bearer, wanted);
@@ -216,7 +218,7 @@ final class RegistryAuthenticator {
             throw new RegistryException("authenticate to " + registry + ": token server answer holds no token");
         }
         long expiresIn = Math.max(MIN_EXPIRES_IN, json.path("expires_in").asLong(MIN_EXPIRES_IN));
-        Instant issued = Instant.now();
+        Instant issued = clock.instant();
         String issuedAt = json.path("issued_at").asText("");
         if (!issuedAt.isEmpty()) {
             try {

@@ -44,6 +44,13 @@ public final class RegistryClient {
         private Duration connectTimeout = Duration.ofSeconds(30);
         private boolean monolithicPost;
         private long chunkSize;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+
+        /** The clock token expiry is judged by (tests). */
+        Builder clock(java.time.Clock newClock) {
+            this.clock = newClock;
+            return this;
+        }
 
         public Builder credentials(CredentialProvider provider) {
             this.credentials = provider;
@@ -96,7 +103,7 @@ public final class RegistryClient {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .connectTimeout(connectTimeout)
                     .build();
-            RegistryAuthenticator auth = new RegistryAuthenticator(http, credentials);
+            RegistryAuthenticator auth = new RegistryAuthenticator(http, credentials, clock);
             return new RegistryClient(new RegistryTransport(http, auth, retry, insecure, plainHttp, requestTimeout),
                     new BlobUploader.Options(monolithicPost, chunkSize));
         }

@@ -330,6 +330,131 @@ class RegistryClientTest {
         }
     }
 
+    private static String realm(com.sun.net.httpserver.HttpExchange x) {
+        return "http://127.0.0.1:" + x.getLocalAddress().getPort() + "/token";
+    }
+
+    @Test
+    void bearer_tokenExpired_fetchesNewOne() throws Exception {
+        AtomicInteger tokens = new AtomicInteger();
+        try (FakeRegistry fake = new FakeRegistry((x, r) -> {
+            if (r.uri().startsWith("/token")) {
+                tokens.incrementAndGet();
+                FakeRegistry.send(x, 200, "{\"token\":\"tok\",\"expires_in\":120,\"issued_at\":\""
+                        + java.time.Instant.now() + "\"}");
+            } else if (!"Bearer tok".equals(r.header("Authorization"))) {
+                x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"" + realm(x) + "\",service=\"fake\"");
+                FakeRegistry.send(x, 401, "");
+            } else {
+                FakeRegistry.send(x, 200, MediaType.OCI_MANIFEST, MANIFEST);
+            }
+        })) {
+            java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                    new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+            java.time.Clock clock = new java.time.Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                }
+
+                @Override
+                public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public java.time.Instant instant() {
+                    return now.get();
+                }
+            };
+            RegistryClient client = RegistryClient.builder().plainHttpRegistry(fake.host()).retryPolicy(FAST)
+                    .clock(clock).build();
+            client.pullManifest(ref(fake, "a/r:t"));
+            now.set(now.get().plusSeconds(60));
+            client.pullManifest(ref(fake, "a/r:t"));
+            assertEquals(1, tokens.get(), "reused before expiry");
+            now.set(now.get().plusSeconds(60));
+            client.pullManifest(ref(fake, "a/r:t"));
+            assertEquals(2, tokens.get(), "renewed at expiry");
+        }
+    }
+
+    @Test
+    void bearer_refreshTokenPostNotSupported_fallsBackToGetWithBasic() throws Exception {
+        try (FakeRegistry fake = new FakeRegistry((x, r) -> {
+            if (r.uri().startsWith("/token") && r.method().equals("POST")) {
+                FakeRegistry.send(x, 404, "");
+            } else if (r.uri().startsWith("/token")) {
+                FakeRegistry.send(x, 200, "{\"token\":\"tok\"}");
+            } else if (!"Bearer tok".equals(r.header("Authorization"))) {
+                x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"" + realm(x) + "\",service=\"fake\"");
+                FakeRegistry.send(x, 401, "");
+            } else {
+                FakeRegistry.send(x, 200, MediaType.OCI_MANIFEST, MANIFEST);
+            }
+        })) {
+            RegistryClient client = client(fake, CredentialProvider.of(fake.host(),
+                    new Credentials("bob", "pw", "refresh-me", null)));
+            client.pullManifest(ref(fake, "a/r:t"));
+            List<FakeRegistry.Request> tokenRequests = fake.requests.stream()
+                    .filter(r -> r.uri().startsWith("/token")).toList();
+            assertEquals(List.of("POST", "GET"), tokenRequests.stream().map(FakeRegistry.Request::method).toList());
+            assertTrue(new String(tokenRequests.get(0).body(), StandardCharsets.UTF_8)
+                    .contains("grant_type=refresh_token&refresh_token=refresh-me"));
+            assertEquals("Basic " + java.util.Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8)),
+                    tokenRequests.get(1).header("Authorization"));
+        }
+    }
+
+    @Test
+    void pushBlob_chunkMinLength_chunksAreAtLeastThatLong() throws Exception {
+        byte[] blob = new byte[10_000];
+        new java.util.Random(4).nextBytes(blob);
+        try (FakeRegistry fake = new FakeRegistry((x, r) -> {
+            switch (r.method()) {
+                case "POST" -> {
+                    x.getResponseHeaders().add("Location", "/upload/1");
+                    x.getResponseHeaders().add("OCI-Chunk-Min-Length", "4000");
+                    FakeRegistry.send(x, 202, "");
+                }
+                case "PATCH" -> {
+                    x.getResponseHeaders().add("Location", "/upload/1");
+                    FakeRegistry.send(x, 202, "");
+                }
+                default -> FakeRegistry.send(x, 201, "");
+            }
+        })) {
+            Path file = temp.resolve("blob");
+            Files.write(file, blob);
+            RegistryClient client = RegistryClient.builder().plainHttpRegistry(fake.host()).chunkSize(1000).build();
+            client.pushBlob(ref(fake, "a/r"), Descriptor.of("application/octet-stream", blob), file, null);
+            List<FakeRegistry.Request> patches = fake.requests.stream().filter(r -> r.method().equals("PATCH")).toList();
+            assertEquals(List.of("0-3999", "4000-7999", "8000-9999"),
+                    patches.stream().map(r -> r.header("Content-Range")).toList());
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (FakeRegistry.Request p : patches) {
+                all.write(p.body());
+            }
+            assertArrayEquals(blob, all.toByteArray());
+        }
+    }
+
+    @Test
+    void referrers_linkPagination_followed() throws Exception {
+        Descriptor a = Descriptor.of(MediaType.OCI_MANIFEST, Digest.of(new byte[] {1}), 1);
+        Descriptor b = Descriptor.of(MediaType.OCI_MANIFEST, Digest.of(new byte[] {2}), 1);
+        try (FakeRegistry fake = new FakeRegistry((x, r) -> {
+            if (r.uri().contains("page=2")) {
+                FakeRegistry.send(x, 200, MediaType.OCI_INDEX, Json.write(ImageIndex.of(List.of(b))));
+            } else {
+                x.getResponseHeaders().add("Link", "<" + r.uri() + "?page=2>; rel=\"next\"");
+                FakeRegistry.send(x, 200, MediaType.OCI_INDEX, Json.write(ImageIndex.of(List.of(a))));
+            }
+        })) {
+            assertEquals(List.of(a, b), client(fake).referrers(ref(fake, "a/r"), Digest.of(new byte[] {3}), null));
+        }
+    }
+
     @Test
     void referrers_filterAppliedByRegistry_notFilteredAgain() throws Exception {
         Descriptor a = new Descriptor(MediaType.OCI_MANIFEST, Digest.of(new byte[] {1}), 1, null, null, null, "t/a", null);
