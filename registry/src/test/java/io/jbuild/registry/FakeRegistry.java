@@ -32,8 +32,16 @@ final class FakeRegistry implements AutoCloseable {
     private final HttpServer server;
     final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
+    private final String hostName;
+
     FakeRegistry(Handler handler) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        this(handler, java.net.InetAddress.getLoopbackAddress());
+    }
+
+    /** Listens on {@code address} (for example a non-loopback address of this machine). */
+    FakeRegistry(Handler handler, java.net.InetAddress address) throws IOException {
+        hostName = address.getHostAddress();
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
                 Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
@@ -49,7 +57,7 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return hostName + ":" + server.getAddress().getPort();
     }
 
     static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {

@@ -492,6 +492,34 @@ class RegistryClientTest {
         }
     }
 
+    private static java.net.InetAddress nonLoopbackAddress() throws Exception {
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                    return a;
+                }
+            }
+        }
+        throw new IllegalStateException("this test needs a non-loopback IPv4 address on some interface");
+    }
+
+    @Test
+    void ping_nonLoopbackPlainHttpRegistry_onlyWhenConfiguredInsecure() throws Exception {
+        try (FakeRegistry fake = new FakeRegistry((x, r) -> FakeRegistry.send(x, 200, "{}"), nonLoopbackAddress())) {
+            RegistryClient secure = RegistryClient.builder().retryPolicy(RetryPolicy.NONE)
+                    .requestTimeout(Duration.ofSeconds(2)).build();
+            RegistryException e = assertThrows(RegistryException.class, () -> secure.ping(fake.host()));
+            assertEquals(0, e.status());
+            assertTrue(e.getMessage().contains(fake.host()), e.getMessage());
+            assertEquals(0, fake.requests.size(), "no plain HTTP request was made");
+
+            RegistryClient insecure = RegistryClient.builder().insecureRegistry(fake.host())
+                    .requestTimeout(Duration.ofSeconds(10)).build();
+            insecure.ping(fake.host());
+            assertEquals(1, fake.requests.size());
+        }
+    }
+
     @Test
     void warnings_299_collectedAndDeduplicated() throws Exception {
         try (FakeRegistry fake = new FakeRegistry((x, r) -> {
