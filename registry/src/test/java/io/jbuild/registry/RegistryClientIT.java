@@ -277,4 +277,42 @@ class RegistryClientIT {
                         image.manifestBytes()));
         assertInstanceOf(RegistryException.class, e);
     }
+
+    @Test
+    void pushManifest_nearlyFourMegabytes_roundTripsExactly() throws Exception {
+        BlobStore store = store("s");
+        TestImages.Image image = TestImages.image(store, "big", 1, 100);
+        ImageReference target = ref("big/manifest:t");
+        pushImage(target, store, image);
+        StringBuilder annotations = new StringBuilder();
+        String value = "x".repeat(10_000);
+        for (int i = 0; i < 390; i++) {
+            annotations.append(i == 0 ? "" : ",").append("\"org.example.a").append(i).append("\":\"").append(value).append('"');
+        }
+        String text = new String(image.manifestBytes(), StandardCharsets.UTF_8).trim();
+        byte[] big = (text.substring(0, text.length() - 1) + ",\"annotations\":{" + annotations + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertTrue(big.length > 3_900_000);
+        client.pushManifest(target, MediaType.OCI_MANIFEST, big);
+        assertArrayEquals(big, client.pullManifest(target).bytes());
+    }
+
+    @Test
+    void pushManifest_dockerSchema2_servedWithDockerMediaType() throws Exception {
+        BlobStore store = store("s");
+        Descriptor config = store.write(MediaType.DOCKER_CONFIG,
+                "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        ImageReference target = ref("docker/schema2:t");
+        client.pushBlob(target, config, store.blobPath(config.digest()), null);
+        byte[] manifest = ("{\n   \"schemaVersion\": 2,\n   \"mediaType\": \"" + MediaType.DOCKER_MANIFEST
+                + "\",\n   \"config\": {\"mediaType\": \"" + MediaType.DOCKER_CONFIG + "\", \"size\": " + config.size()
+                + ", \"digest\": \"" + config.digest() + "\"},\n   \"layers\": []\n}")
+                .getBytes(StandardCharsets.UTF_8);
+        client.pushManifest(target, MediaType.DOCKER_MANIFEST, manifest);
+        RemoteManifest back = client.pullManifest(target);
+        assertEquals(MediaType.DOCKER_MANIFEST, back.mediaType());
+        assertArrayEquals(manifest, back.bytes());
+        assertEquals(Digest.of(manifest), back.digest());
+    }
 }
