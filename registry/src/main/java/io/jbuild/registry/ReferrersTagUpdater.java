@@ -80,4 +80,21 @@ final class ReferrersTagUpdater {
         new ManifestUploader(transport).put(tagRef, index.mediaType() == null ? MediaType.OCI_INDEX : index.mediaType(),
                 updated.bytes());
     }
+
+    /** Removes {@code referrer} from the subject's referrers index, if it is listed there. */
+    void remove(ImageReference repo, Digest subject, Digest referrer) throws RegistryException {
+        ImageReference tagRef = repo.withTag(ReferrersLister.referrersTag(subject));
+        ImageIndex index;
+        try {
+            index = Json.read(new ManifestFetcher(transport).get(tagRef).bytes(), ImageIndex.class);
+        } catch (NotFoundException | InvalidDocumentException e) {
+            return;
+        }
+        java.util.List<Descriptor> kept = index.manifests().stream().filter(d -> !d.digest().equals(referrer)).toList();
+        if (kept.size() == index.manifests().size()) {
+            return;
+        }
+        new ManifestUploader(transport).put(tagRef, index.mediaType() == null ? MediaType.OCI_INDEX : index.mediaType(),
+                Stored.of(index.withManifests(kept)).bytes());
+    }
 }

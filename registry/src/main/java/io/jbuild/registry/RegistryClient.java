@@ -138,8 +138,23 @@ public final class RegistryClient {
         return result.descriptor();
     }
 
+    /**
+     * Deletes a manifest (by digest; registries may refuse tags). A deleted manifest with a
+     * {@code subject} is also removed from the subject's referrers tag when it is listed there.
+     */
     public void deleteManifest(ImageReference ref) throws RegistryException {
+        Digest subject = null;
+        if (ref.digest() != null) {
+            try {
+                subject = ReferrersTagUpdater.subjectOf(new ManifestFetcher(transport).get(ref).bytes());
+            } catch (NotFoundException e) {
+                // the DELETE reports it
+            }
+        }
         new ManifestDeleter(transport).delete(ref);
+        if (subject != null) {
+            new ReferrersTagUpdater(transport).remove(ref, subject, ref.digest());
+        }
     }
 
     /** {@code HEAD} of a blob: its size, or empty when the repository does not have it. */

@@ -264,6 +264,9 @@ class RegistryClientIT {
         assertEquals(1, client.referrers(repo, image.manifest().digest(), "application/vnd.example.sbom").size());
         assertEquals(0, client.referrers(repo, image.manifest().digest(), "application/other").size());
         assertEquals(0, client.referrers(repo, Digest.of(new byte[] {9}), null).size());
+
+        client.deleteManifest(repo.withDigest(pushed.digest()));
+        assertEquals(0, client.referrers(repo, image.manifest().digest(), null).size());
     }
 
     @Test
