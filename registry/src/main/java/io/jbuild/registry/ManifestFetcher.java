@@ -75,7 +75,7 @@ final class ManifestFetcher {
             digest = announced;
         }
         if (digest == null) {
-            return Optional.empty(); // no digest to trust; callers fall back to GET
+            return Optional.of(get(ref).descriptor()); // no Docker-Content-Digest (older registries): GET and hash
         }
         long size = r.headers().firstValueAsLong("Content-Length").orElse(0);
         String mediaType = RegistryTransport.mediaType(r);

@@ -80,6 +80,20 @@ class PullPushIT {
     }
 
     @Test
+    void pull_byDigest_tagsNameAtDigest() throws Exception {
+        BlobStore source = BlobStore.open(temp.resolve("source"));
+        TestImages.Image image = TestImages.image(source, "bydigest", 1, 1000);
+        source.tag("d", image.manifest());
+        new Pusher(client, source, 1).push("d", ref("by/digest:v1"));
+        BlobStore target = BlobStore.open(temp.resolve("target"));
+        ImageReference byDigest = ref("by/digest@" + image.manifest().digest());
+        TransferResult pulled = new Puller(client, target, 1).pull(byDigest, null, null);
+        assertEquals(image.manifest().digest(), pulled.descriptor().digest());
+        assertEquals(image.manifest().digest(),
+                target.resolve(registry.host() + "/by/digest@" + image.manifest().digest()).orElseThrow().digest());
+    }
+
+    @Test
     void pushThenPull_index_selectsPlatformAndPushesIndexLast() throws Exception {
         BlobStore source = BlobStore.open(temp.resolve("source"));
         List<Descriptor> entries = new ArrayList<>();
