@@ -100,7 +100,8 @@ final class BlobDownloader {
                 throw ErrorResponses.toException("pull", object, r);
             }
             String announced = RegistryTransport.header(r, "Docker-Content-Digest");
-            if (announced != null && status == 200 && !announced.trim().equals(blob.digest().toString())) {
+            if (announced != null && status == 200 && announced.trim().startsWith(blob.digest().algorithm() + ":")
+                    && !announced.trim().equals(blob.digest().toString())) {
                 RegistryTransport.close(r);
                 throw new RegistryException("pull " + object + ": registry announced Docker-Content-Digest " + announced);
             }

@@ -41,7 +41,8 @@ final class BlobUploader {
             try {
                 return uploadOnce(repo, blob, content, mountFrom, options);
             } catch (RegistryException e) {
-                boolean transientFailure = e.status() == 0 || RetryPolicy.isRetryableStatus(e.status())
+                boolean transientFailure = (e.status() == 0 && e.getCause() instanceof IOException)
+                        || RetryPolicy.isRetryableStatus(e.status())
                         || "BLOB_UPLOAD_UNKNOWN".equals(e.code());
                 if (!transientFailure || attempt >= retry.maxAttempts() || !content.isRepeatable()) {
                     throw e;
@@ -87,7 +88,10 @@ final class BlobUploader {
                 return Outcome.UPLOADED;
             }
         } else {
-            r = transport.send(new RegistryRequest("POST", repo.registry(), uploads, scope, "push", object));
+            String algorithm = blob.digest().algorithm();
+            r = transport.send(new RegistryRequest("POST", repo.registry(), uploads
+                    + (algorithm.equals(Digest.SHA256) ? "" : "?digest-algorithm=" + Blobs.encode(algorithm)),
+                    scope, "push", object));
         }
         if (r.statusCode() != 202) {
             throw ErrorResponses.toException("push", object, r);
@@ -151,7 +155,9 @@ final class BlobUploader {
         }
         RegistryTransport.close(r);
         String announced = RegistryTransport.header(r, "Docker-Content-Digest");
-        if (announced != null && !announced.trim().equals(blob.digest().toString())) {
+        // registries may announce their canonical (sha256) digest of a blob pushed with another algorithm
+        if (announced != null && announced.trim().startsWith(blob.digest().algorithm() + ":")
+                && !announced.trim().equals(blob.digest().toString())) {
             throw new RegistryException("push " + object + ": registry stored it as " + announced.trim());
         }
     }

@@ -318,4 +318,18 @@ class RegistryClientIT {
         assertArrayEquals(manifest, back.bytes());
         assertEquals(Digest.of(manifest), back.digest());
     }
+
+    @Test
+    void pushBlob_sha512_uploadsAndPullsVerified() throws Exception {
+        byte[] bytes = "sha512 content".getBytes(StandardCharsets.UTF_8);
+        Descriptor d = Descriptor.of("application/octet-stream", Digest.of(Digest.SHA512, bytes), bytes.length);
+        Path file = temp.resolve("blob512");
+        java.nio.file.Files.write(file, bytes);
+        ImageReference repo = ref("sha512/blob");
+        client.pushBlob(repo, d, file, null);
+        assertEquals(bytes.length, client.checkBlob(repo, d.digest()).orElseThrow());
+        BlobStore back = store("back");
+        client.pullBlob(repo, d, back);
+        assertTrue(back.contains(d.digest()));
+    }
 }
