@@ -133,7 +133,7 @@ final class BlobUploader {
         if (r.statusCode() != 202 && r.statusCode() != 204) {
             throw ErrorResponses.toException("push", object, r);
         }
-        URI next = location(repo, r, object, location);
+        URI next = location(repo, r, object);
         RegistryTransport.close(r);
         return next;
     }
@@ -173,11 +173,8 @@ final class BlobUploader {
         }
     }
 
-    private URI location(ImageReference repo, HttpResponse<InputStream> r, String object) throws RegistryException {
-        return location(repo, r, object, r.uri());
-    }
-
-    private URI location(ImageReference repo, HttpResponse<InputStream> r, String object, URI fallback)
+    /** The answer's {@code Location}, resolved against the URL that was requested. */
+    private static URI location(ImageReference repo, HttpResponse<InputStream> r, String object)
             throws RegistryException {
         String value = RegistryTransport.header(r, "Location");
         if (value == null) {
@@ -186,9 +183,5 @@ final class BlobUploader {
                     + " without a Location header");
         }
         return r.uri().resolve(value.trim());
-    }
-
-    static Digest digestOf(Descriptor d) {
-        return d.digest();
     }
 }
