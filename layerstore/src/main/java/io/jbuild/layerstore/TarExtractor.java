@@ -87,8 +87,10 @@ public final class TarExtractor {
             } else if (b0 == 0x28 && b1 == 0xb5) {
                 throw new StoreException("extract layer into " + root + ": zstd-compressed layers are not supported");
             }
-            TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+            PaxTap tap = new PaxTap(in);
+            TarArchiveInputStream tar = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
             while ((entry = tar.getNextEntry()) != null) {
+                state.rawPax = tap.records();
                 apply(state, entry, tar);
             }
             state.finish();
@@ -105,6 +107,7 @@ public final class TarExtractor {
         final Set<Path> created = new HashSet<>();
         final List<String> warnings = new ArrayList<>();
         final List<Map.Entry<Path, FileTime>> dirTimes = new ArrayList<>();
+        Map<String, byte[]> rawPax = Map.of();
 
         State(Path root) {
             this.root = root;
@@ -196,17 +199,16 @@ public final class TarExtractor {
                 continue;
             }
             String xattr = h.getKey().substring(XATTR_PREFIX.length());
-            if (h.getValue().indexOf('\uFFFD') >= 0) {
-                s.warnings.add("skip xattr " + xattr + " of \"" + entry.getName()
-                        + "\": binary value cannot be read exactly");
-                continue;
+            byte[] value = s.rawPax.get(h.getKey());
+            if (value == null) {
+                value = h.getValue().getBytes(StandardCharsets.UTF_8);
             }
             if (mode == Mode.OVERLAY && Whiteouts.isOverlayXattr(xattr)) {
                 s.warnings.add("skip xattr " + xattr + " of \"" + entry.getName() + "\": reserved for overlayfs");
                 continue;
             }
             try {
-                Xattrs.set(target, xattr, h.getValue().getBytes(StandardCharsets.UTF_8));
+                Xattrs.set(target, xattr, value);
             } catch (IOException | RuntimeException e) {
                 s.warnings.add("skip xattr " + xattr + " of \"" + entry.getName() + "\": " + e.getMessage());
             }

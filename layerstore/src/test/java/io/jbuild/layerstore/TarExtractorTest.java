@@ -210,4 +210,23 @@ class TarExtractorTest {
         extract(TarExtractor.Mode.ROOTFS, out.toByteArray(), root);
         assertEquals("z", Files.readString(root.resolve("f")));
     }
+
+    @Test
+    void extract_binaryAndTextXattrs_restoredByteExact() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path f = src.resolve("f");
+        Files.writeString(f, "x");
+        Files.writeString(src.resolve("g"), "y".repeat(1000));
+        byte[] binary = {(byte) 0xff, 0, (byte) 0x80, 'z', '\n', '='};
+        assumeTrue(TestTrees.trySetXattr(f, "user.bin", binary)
+                && TestTrees.trySetXattr(f, "user.text", "v\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "file system without user xattrs");
+        TestTrees.trySetXattr(src.resolve("g"), "user.other", "o".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path dst = tmp.resolve("dst");
+        assertEquals(List.of(), extract(TarExtractor.Mode.ROOTFS, tarOf(src, false), dst));
+        assertArrayEquals(binary, Xattrs.get(dst.resolve("f"), "user.bin"));
+        assertArrayEquals("v\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8), Xattrs.get(dst.resolve("f"), "user.text"));
+        assertArrayEquals("o".getBytes(java.nio.charset.StandardCharsets.UTF_8), Xattrs.get(dst.resolve("g"), "user.other"));
+        assertEquals("y".repeat(1000), Files.readString(dst.resolve("g")));
+    }
 }
