@@ -23,6 +23,9 @@ import java.util.Optional;
  * manifest digest, required annotations) and at least one must pass.
  */
 public final class CosignVerifier {
+    /** cosign's default limit for a payload blob (128 MiB); larger layers are not fetched. */
+    public static final long MAX_PAYLOAD_SIZE = 128L * 1024 * 1024;
+
     private final PublicKey key;
     private final String algorithm;
 
@@ -84,14 +87,14 @@ public final class CosignVerifier {
         }
         List<byte[]> payloads = new ArrayList<>();
         for (Descriptor layer : manifest.layers()) {
-            payloads.add(repository.getBlob(layer.digest()));
+            payloads.add(layer.size() > MAX_PAYLOAD_SIZE ? null : repository.getBlob(layer.digest()));
         }
         return verify(manifest, payloads, image, requiredAnnotations);
     }
 
     /**
      * Verifies a signature manifest whose payload blobs were already fetched ({@code payloads}
-     * in layer order).
+     * in layer order; a null entry stands for a payload too large to fetch).
      */
     public List<VerifiedSignature> verify(Manifest manifest, List<byte[]> payloads, Digest image,
                                           Map<String, String> requiredAnnotations) throws VerificationException {
@@ -125,6 +128,10 @@ public final class CosignVerifier {
         if (layer.signatureBase64().isEmpty()) {
             return new Failure(index, digest, Reason.BAD_SIGNATURE, "no " + SignatureLayer.SIGNATURE_ANNOTATION
                     + " annotation");
+        }
+        if (payload == null) {
+            return new Failure(index, digest, Reason.INVALID_PAYLOAD, "payload of " + layer.size()
+                    + " bytes exceeds the limit of " + MAX_PAYLOAD_SIZE + " bytes");
         }
         if (!digest.isVerifiable() || !Digest.of(digest.algorithm(), payload).equals(digest)) {
             return new Failure(index, digest, Reason.PAYLOAD_DIGEST_MISMATCH, "payload blob has "

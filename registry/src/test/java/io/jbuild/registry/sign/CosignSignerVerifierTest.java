@@ -190,6 +190,19 @@ class CosignSignerVerifierTest {
     }
 
     @Test
+    void verify_oversizedPayloadLayer_notFetchedAndReported() throws Exception {
+        InMemorySignatureRepository repo = new InMemorySignatureRepository();
+        SignatureLayer huge = new SignatureLayer(SimpleSigningPayload.MEDIA_TYPE, Digest.of(new byte[1]),
+                CosignVerifier.MAX_PAYLOAD_SIZE + 1, Map.of(SignatureLayer.SIGNATURE_ANNOTATION, "AQID"));
+        SignatureImage image = SignatureImage.empty().append(huge);
+        repo.putManifest(TAG, image.manifestMediaType(), image.manifestBytes());
+        VerificationException e = assertThrows(VerificationException.class,
+                () -> new CosignVerifier(alice.getPublic()).verify(repo, DIGEST, Map.of()));
+        assertEquals(List.of(Reason.INVALID_PAYLOAD), e.reasons());
+        assertTrue(e.getMessage().contains("exceeds the limit of 134217728 bytes"), e.getMessage());
+    }
+
+    @Test
     void verify_requiredAnnotations_mustMatchOptional() throws Exception {
         InMemorySignatureRepository repo = new InMemorySignatureRepository();
         new CosignSigner(alice).sign(repo, IMAGE, DIGEST, Map.of("env", "prod"));
