@@ -67,7 +67,7 @@ class KeyFilesTest {
 
     /** Keys written by cosign's own tests (see the README next to them); password "hello". */
     @ParameterizedTest
-    @ValueSource(strings = {"cosign-rsa.key", "cosign-ec-sec1.key", "sigstore.key"})
+    @ValueSource(strings = {"cosign-legacy.key", "cosign-ec-sec1.key", "sigstore.key"})
     void readPrivateKey_cosignGeneratedKey_opensWithPasswordAndSigns(String name) throws Exception {
         byte[] pem = resource(name);
         KeyPair pair = KeyFiles.readPrivateKey(pem, "hello".toCharArray());
