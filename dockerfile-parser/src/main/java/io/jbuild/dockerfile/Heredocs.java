@@ -2,6 +2,7 @@ package io.jbuild.dockerfile;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Optional;
  * ADD line, reading a delimiter word (quotes, {@code <<-}, {@code 3<<}), and removing leading
  * tabs for {@code <<-}.
  *
- * <p>Words are found with a small shell-word splitter that behaves as BuildKit's lexer does with
+ * <p>Words are found with {@link ShellLexer} as BuildKit's lexer does it with
  * an empty environment and unset variables kept verbatim ({@code $EOF} stays {@code $EOF}); in
  * particular {@code <<} followed by blanks stays attached to the next word ({@code <<  EOF}), and
  * a line the lexer cannot read (an unterminated quote, a bad {@code ${...}}) has no heredocs.
@@ -70,14 +71,14 @@ public final class Heredocs {
         List<String> words;
         List<String> rawWords;
         try {
-            words = new WordLexer(rest, escape, false, false).words();
+            words = words(rest, escape, false, false);
             if (words.size() != 1) {
                 return Optional.empty();
             }
-            rawWords = new WordLexer(rest, escape, true, false).words();
-        } catch (LexException e) {
+            rawWords = words(rest, escape, true, false);
+        } catch (ShellExpansionException e) {
             throw new DockerfileException(null, 0, 0,
-                    "read heredoc delimiter " + GoQuote.quote(word) + ": " + e.getMessage());
+                    "read heredoc delimiter " + GoQuote.quote(word) + ": " + e.reason());
         }
         if (rawWords.size() != 1) {
             throw new DockerfileException(null, 0, 0,
@@ -106,8 +107,8 @@ public final class Heredocs {
     static List<Heredoc> fromLine(String line, char escape) throws DockerfileException {
         List<String> words;
         try {
-            words = new WordLexer(line, escape, true, true).words();
-        } catch (LexException e) {
+            words = words(line, escape, true, true);
+        } catch (ShellExpansionException e) {
             // BuildKit ignores the lexer's error here: such a line has no heredocs
             return List.of();
         }
@@ -147,349 +148,13 @@ public final class Heredocs {
         return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
     }
 
-    private static final class LexException extends Exception {
-        LexException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /**
-     * Shell-word splitting as BuildKit's lexer does it with an empty environment and unset
-     * variables kept as written. One instance reads one text once.
+     * Shell-word splitting as BuildKit's heredoc code does it: the lexer with an empty environment,
+     * unset variables kept as written, and optionally quotes and escapes kept.
      */
-    private static final class WordLexer {
-        private static final int EOF = -1;
-        private static final int MAX_DEPTH = 500;
-
-        private final String s;
-        private final int escape;
-        private final boolean rawQuotes;
-        private boolean rawEscapes;
-        private int pos;
-        private int depth;
-        /** BuildKit shares one words buffer between nested reads; the quirks follow from that. */
-        private final StringBuilder wordsBuffer = new StringBuilder();
-
-        WordLexer(String s, char escape, boolean rawQuotes, boolean rawEscapes) {
-            this.s = s;
-            this.escape = escape;
-            this.rawQuotes = rawQuotes;
-            this.rawEscapes = rawEscapes;
-            // Go's text/scanner skips a byte order mark at the very start
-            if (s.startsWith("\uFEFF")) {
-                pos = 1;
-            }
-        }
-
-        List<String> words() throws LexException {
-            return processStopOn(EOF, rawEscapes).words;
-        }
-
-        private int peek() {
-            return pos < s.length() ? s.codePointAt(pos) : EOF;
-        }
-
-        private int next() {
-            if (pos >= s.length()) {
-                return EOF;
-            }
-            int cp = s.codePointAt(pos);
-            pos += Character.charCount(cp);
-            return cp;
-        }
-
-        private record Processed(String result, List<String> words) {
-        }
-
-        private final class Words {
-            final List<String> list = new ArrayList<>();
-            boolean inWord;
-
-            void addChar(int ch) {
-                boolean space = DockerfileParser.isGoSpace(ch);
-                if (space && inWord) {
-                    if (wordsBuffer.length() != 0) {
-                        list.add(wordsBuffer.toString());
-                        wordsBuffer.setLength(0);
-                        inWord = false;
-                    }
-                } else if (!space) {
-                    addRawChar(ch);
-                }
-            }
-
-            void addRawChar(int ch) {
-                wordsBuffer.appendCodePoint(ch);
-                inWord = true;
-            }
-
-            void addString(String str) {
-                for (int i = 0; i < str.length(); ) {
-                    int cp = str.codePointAt(i);
-                    i += Character.charCount(cp);
-                    addChar(cp);
-                }
-            }
-
-            void addRawString(String str) {
-                wordsBuffer.append(str);
-                inWord = true;
-            }
-
-            List<String> get() {
-                if (wordsBuffer.length() > 0) {
-                    list.add(wordsBuffer.toString());
-                    wordsBuffer.setLength(0);
-                    inWord = false;
-                }
-                return list;
-            }
-        }
-
-        private Processed processStopOn(int stopChar, boolean rawEsc) throws LexException {
-            if (++depth > MAX_DEPTH) {
-                // Go's stack grows without limit; ours does not, so give up on absurd nesting
-                throw new LexException("substitutions nested too deeply");
-            }
-            StringBuilder result = new StringBuilder();
-            wordsBuffer.setLength(0);
-            Words words = new Words();
-            boolean saved = rawEscapes;
-            rawEscapes = rawEsc;
-            try {
-                while (peek() != EOF) {
-                    int ch = peek();
-                    if (stopChar != EOF && ch == stopChar) {
-                        next();
-                        return new Processed(result.toString(), words.get());
-                    }
-                    if (ch == '$') {
-                        String tmp = processDollar();
-                        result.append(tmp);
-                        words.addString(tmp);
-                    } else if (ch == '<') {
-                        String tmp = processPossibleHeredoc();
-                        result.append(tmp);
-                        words.addRawString(tmp);
-                    } else if (ch == '\'') {
-                        String tmp = processSingleQuote();
-                        result.append(tmp);
-                        words.addRawString(tmp);
-                    } else if (ch == '"') {
-                        String tmp = processDoubleQuote();
-                        result.append(tmp);
-                        words.addRawString(tmp);
-                    } else {
-                        ch = next();
-                        if (ch == escape) {
-                            if (rawEscapes) {
-                                words.addRawChar(ch);
-                                result.appendCodePoint(ch);
-                            }
-                            ch = next();
-                            if (ch == EOF) {
-                                break;
-                            }
-                            words.addRawChar(ch);
-                        } else {
-                            words.addChar(ch);
-                        }
-                        result.appendCodePoint(ch);
-                    }
-                }
-                if (stopChar != EOF) {
-                    throw new LexException("unexpected end of statement while looking for matching "
-                            + new String(Character.toChars(stopChar)));
-                }
-                return new Processed(result.toString(), words.get());
-            } finally {
-                rawEscapes = saved;
-                depth--;
-            }
-        }
-
-        private String processSingleQuote() throws LexException {
-            StringBuilder result = new StringBuilder();
-            int ch = next();
-            if (rawQuotes) {
-                result.appendCodePoint(ch);
-            }
-            while (true) {
-                ch = next();
-                if (ch == EOF) {
-                    throw new LexException("unexpected end of statement while looking for matching single-quote");
-                }
-                if (ch == '\'') {
-                    if (rawQuotes) {
-                        result.appendCodePoint(ch);
-                    }
-                    return result.toString();
-                }
-                result.appendCodePoint(ch);
-            }
-        }
-
-        private String processDoubleQuote() throws LexException {
-            StringBuilder result = new StringBuilder();
-            int ch = next();
-            if (rawQuotes) {
-                result.appendCodePoint(ch);
-            }
-            while (true) {
-                int p = peek();
-                if (p == EOF) {
-                    throw new LexException("unexpected end of statement while looking for matching double-quote");
-                }
-                if (p == '"') {
-                    ch = next();
-                    if (rawQuotes) {
-                        result.appendCodePoint(ch);
-                    }
-                    return result.toString();
-                }
-                if (p == '$') {
-                    result.append(processDollar());
-                    continue;
-                }
-                ch = next();
-                if (ch == escape) {
-                    if (rawEscapes) {
-                        result.appendCodePoint(ch);
-                    }
-                    int q = peek();
-                    if (q == EOF) {
-                        continue;
-                    }
-                    if (q == '"' || q == '$' || q == escape) {
-                        ch = next();
-                    }
-                }
-                result.appendCodePoint(ch);
-            }
-        }
-
-        private static String runeString(int ch) {
-            // Go's string(rune) gives U+FFFD for EOF (-1)
-            return ch < 0 ? "\uFFFD" : new String(Character.toChars(ch));
-        }
-
-        private String processDollar() throws LexException {
-            next(); // $
-            if (peek() != '{') {
-                String name = processName();
-                if (name.isEmpty()) {
-                    return "$";
-                }
-                return "$" + name; // unset variables are kept as written
-            }
-            next(); // {
-            int p = peek();
-            if (p == EOF) {
-                throw new LexException("syntax error: missing '}'");
-            }
-            if (p == '{' || p == '}' || p == ':') {
-                throw new LexException("syntax error: bad substitution");
-            }
-            String name = processName();
-            int ch = next();
-            String chs = runeString(ch);
-            boolean nullIsUnset = false;
-            if (ch == '}') {
-                return "${" + name + "}";
-            }
-            if (ch == ':') {
-                nullIsUnset = true;
-                ch = next();
-                chs += runeString(ch);
-            }
-            if (nullIsUnset || ch == '+' || ch == '-' || ch == '?' || ch == '#' || ch == '%') {
-                boolean rawEsc = ch == '#' || ch == '%';
-                if (nullIsUnset && rawEsc) {
-                    throw new LexException("unsupported modifier (" + chs + ") in substitution");
-                }
-                String word;
-                try {
-                    word = processStopOn('}', rawEsc).result;
-                } catch (LexException e) {
-                    if (peek() == EOF) {
-                        throw new LexException("syntax error: missing '}'");
-                    }
-                    throw e;
-                }
-                return "${" + name + chs + word + "}";
-            }
-            if (ch == '/') {
-                if (peek() == '/') {
-                    next();
-                }
-                String pattern;
-                try {
-                    pattern = processStopOn('/', true).result;
-                } catch (LexException e) {
-                    if (peek() == EOF) {
-                        throw new LexException("syntax error: missing '/' in ${}");
-                    }
-                    throw e;
-                }
-                String replacement;
-                try {
-                    replacement = processStopOn('}', true).result;
-                } catch (LexException e) {
-                    if (peek() == EOF) {
-                        throw new LexException("syntax error: missing '}'");
-                    }
-                    throw e;
-                }
-                return "${" + name + "/" + pattern + "/" + replacement + "}";
-            }
-            throw new LexException("unsupported modifier (" + chs + ") in substitution");
-        }
-
-        private String processName() {
-            StringBuilder name = new StringBuilder();
-            while (peek() != EOF) {
-                int ch = peek();
-                if (name.length() == 0 && Character.isDigit(ch)) {
-                    while (peek() != EOF && Character.isDigit(peek())) {
-                        name.appendCodePoint(next());
-                    }
-                    return name.toString();
-                }
-                if (name.length() == 0 && isSpecialParam(ch)) {
-                    next();
-                    return runeString(ch);
-                }
-                if (!Character.isLetter(ch) && !Character.isDigit(ch) && ch != '_') {
-                    break;
-                }
-                name.appendCodePoint(next());
-            }
-            return name.toString();
-        }
-
-        private static boolean isSpecialParam(int ch) {
-            switch (ch) {
-                case '@', '*', '#', '?', '-', '$', '!', '0':
-                    return true;
-                default:
-                    return false;
-            }
-        }
-
-        private String processPossibleHeredoc() {
-            next(); // <
-            if (peek() != '<') {
-                return "<";
-            }
-            next();
-            StringBuilder sb = new StringBuilder("<<");
-            int p = peek();
-            while (p == '\t' || p == '\r' || p == ' ') {
-                sb.append((char) p);
-                next();
-                p = peek();
-            }
-            return sb.toString();
-        }
+    private static List<String> words(String text, char escape, boolean rawQuotes, boolean rawEscapes)
+            throws ShellExpansionException {
+        return new ShellLexer(escape).withRawQuotes(rawQuotes).withRawEscapes(rawEscapes).withSkipUnsetEnv(true)
+                .processWords(text, Map.of());
     }
 }
