@@ -37,6 +37,12 @@ final class BlobDownloader {
     }
 
     Descriptor download(ImageReference repo, Descriptor blob, BlobStore store) throws RegistryException {
+        return download(repo, blob, store, BlobProgress.NONE);
+    }
+
+    /** Downloads, counting the bytes received into {@code progress}. */
+    Descriptor download(ImageReference repo, Descriptor blob, BlobStore store, BlobProgress progress)
+            throws RegistryException {
         Digest digest = blob.digest();
         String object = Blobs.describe(repo, digest);
         if (store.contains(digest)) {
@@ -49,7 +55,7 @@ final class BlobDownloader {
                 & Long.MAX_VALUE) + ".download");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                fetch(repo, blob, object, out);
+                fetch(repo, blob, object, out, progress);
                 out.force(true);
             }
             try (InputStream in = Files.newInputStream(temp)) {
@@ -68,7 +74,7 @@ final class BlobDownloader {
         }
     }
 
-    private void fetch(ImageReference repo, Descriptor blob, String object, FileChannel out)
+    private void fetch(ImageReference repo, Descriptor blob, String object, FileChannel out, BlobProgress progress)
             throws RegistryException, IOException {
         MessageDigest md = blob.digest().newMessageDigest();
         long have = 0;
@@ -89,6 +95,7 @@ final class BlobDownloader {
                 out.position(0);
                 md.reset();
                 have = 0;
+                progress.set(0);
             } else if (status == 206) {
                 long start = contentRangeStart(RegistryTransport.header(r, "Content-Range"));
                 if (start != have) {
@@ -118,6 +125,7 @@ final class BlobDownloader {
                         out.write(bb);
                     }
                     have += n;
+                    progress.set(have);
                 }
             } catch (IOException e) {
                 failures++;
@@ -142,6 +150,7 @@ final class BlobDownloader {
                 throw new RegistryException("pull " + object + ": content has digest " + actual
                         + "; the registry sent corrupt data");
             }
+            progress.finish(have);
             return;
         }
     }
