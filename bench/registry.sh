@@ -44,7 +44,6 @@ if [ ! -f "$layout/index.json" ]; then
     layers+=("$diff_id $digest $size")
   done
   rm -rf "$out/gen"
-  rm -f "$out/layers.txt"
   printf '%s\n' "${layers[@]}" > "$out/layers.txt"
   python3 - "$layout" "$out/layers.txt" <<'PY'
 import hashlib, json, os, sys
@@ -69,6 +68,7 @@ index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.im
 json.dump(index, open(os.path.join(layout, "index.json"), "w"))
 json.dump({"imageLayoutVersion": "1.0.0"}, open(os.path.join(layout, "oci-layout"), "w"))
 PY
+  rm -f "$out/layers.txt"
 fi
 total=$(du -sb "$layout/blobs" | cut -f1)
 echo "image: $layout ($((total / 1024 / 1024)) MiB in $(ls "$layout/blobs/sha256" | wc -l) blobs)"
