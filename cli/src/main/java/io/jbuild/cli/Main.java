@@ -13,12 +13,24 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jbuild", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Daemonless container image builder.",
-        subcommands = {BuildCommand.class, DebugCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BuildCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
+                LogoutCommand.class, DebugCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
     boolean debug;
+
+    private final Environment environment;
+
+    Main(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** The variables, home directory and standard input the commands use. */
+    Environment environment() {
+        return environment;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -26,12 +38,21 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine(out, err);
+        return run(args, out, err, Environment.system());
+    }
+
+    /** Runs the command line in {@code env} instead of the process's environment (tests). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Environment env) {
+        CommandLine cl = commandLine(out, err, env);
         return cl.execute(withDefaultSubcommand(cl, args));
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(out, err, Environment.system());
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Environment env) {
+        CommandLine cl = new CommandLine(new Main(env));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorPrinter());

@@ -36,10 +36,20 @@ final class BlobUploader {
 
     Outcome upload(ImageReference repo, Descriptor blob, UploadContent content, String mountFrom, Options options)
             throws RegistryException {
+        return upload(repo, blob, content, mountFrom, options, BlobProgress.NONE);
+    }
+
+    /** Uploads, counting the bytes handed to the HTTP client into {@code progress}. */
+    Outcome upload(ImageReference repo, Descriptor blob, UploadContent content, String mountFrom, Options options,
+            BlobProgress progress) throws RegistryException {
         RetryPolicy retry = transport.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
-                return uploadOnce(repo, blob, content, mountFrom, options);
+                Outcome outcome = uploadOnce(repo, blob, content, mountFrom, options, progress);
+                if (outcome == Outcome.UPLOADED) {
+                    progress.finish(blob.size());
+                }
+                return outcome;
             } catch (RegistryException e) {
                 boolean transientFailure = (e.status() == 0 && e.getCause() instanceof IOException)
                         || RetryPolicy.isRetryableStatus(e.status())
@@ -58,7 +68,7 @@ final class BlobUploader {
     }
 
     private Outcome uploadOnce(ImageReference repo, Descriptor blob, UploadContent content, String mountFrom,
-            Options options) throws RegistryException {
+            Options options, BlobProgress progress) throws RegistryException {
         String object = Blobs.describe(repo, blob.digest());
         Scope scope = Scope.push(repo.repository());
         String uploads = "/v2/" + repo.repository() + "/blobs/uploads/";
@@ -76,7 +86,7 @@ final class BlobUploader {
             r = transport.send(new RegistryRequest("POST", repo.registry(), uploads + "?digest="
                     + Blobs.encode(blob.digest().toString()), scope, "push", object)
                     .header("Content-Type", "application/octet-stream")
-                    .body(content::whole, content.isRepeatable()));
+                    .body(() -> progress.counting(content.whole(), 0), content.isRepeatable()));
             if (r.statusCode() == 201) {
                 RegistryTransport.close(r);
                 return Outcome.UPLOADED;
@@ -84,7 +94,7 @@ final class BlobUploader {
             if (r.statusCode() == 202) {
                 URI location = location(repo, r, object);
                 RegistryTransport.close(r);
-                finish(repo, blob, object, scope, location, content);
+                finish(repo, blob, object, scope, location, content, progress);
                 return Outcome.UPLOADED;
             }
         } else {
@@ -104,13 +114,15 @@ final class BlobUploader {
             if (chunk > 0 && chunk < blob.size() && content.canSlice()) {
                 for (long offset = 0; offset < blob.size(); offset += chunk) {
                     long length = Math.min(chunk, blob.size() - offset);
-                    location = patch(repo, object, scope, location, content.slice(offset, length),
+                    location = patch(repo, object, scope, location,
+                            progress.counting(content.slice(offset, length), offset),
                             offset + "-" + (offset + length - 1), length);
                 }
             } else if (blob.size() > 0) {
-                location = patch(repo, object, scope, location, content.whole(), null, blob.size());
+                location = patch(repo, object, scope, location, progress.counting(content.whole(), 0), null,
+                        blob.size());
             }
-            finish(repo, blob, object, scope, location, null);
+            finish(repo, blob, object, scope, location, null, progress);
             return Outcome.UPLOADED;
         } catch (RegistryException e) {
             cancel(repo, location, scope, object);
@@ -140,12 +152,12 @@ final class BlobUploader {
 
     /** The closing PUT; with {@code content} the body travels in it (after a monolithic POST answered 202). */
     private void finish(ImageReference repo, Descriptor blob, String object, Scope scope, URI location,
-            UploadContent content) throws RegistryException {
+            UploadContent content, BlobProgress progress) throws RegistryException {
         RegistryRequest request = new RegistryRequest("PUT", repo.registry(),
                 Blobs.withParameter(location, "digest", blob.digest().toString()), scope, "push", object)
                 .header("Content-Type", "application/octet-stream");
         if (content != null) {
-            request.body(content::whole, content.isRepeatable());
+            request.body(() -> progress.counting(content.whole(), 0), content.isRepeatable());
         } else {
             request.body(() -> HttpRequest.BodyPublishers.noBody(), true);
         }

@@ -30,14 +30,29 @@ public final class Puller {
     private final RegistryClient client;
     private final BlobStore store;
     private final int parallelism;
+    private final TransferListener listener;
 
     public Puller(RegistryClient client, BlobStore store, int parallelism) {
+        this(client, store, parallelism, TransferListener.NONE);
+    }
+
+    /** A puller that tells {@code listener} about each blob (config and layers). */
+    public Puller(RegistryClient client, BlobStore store, int parallelism, TransferListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null (use TransferListener.NONE)");
+        }
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism " + parallelism + " must be at least 1");
         }
         this.client = client;
         this.store = store;
         this.parallelism = parallelism;
+        this.listener = listener;
+    }
+
+    /** This puller with {@code newListener}. */
+    public Puller withListener(TransferListener newListener) {
+        return new Puller(client, store, parallelism, newListener);
     }
 
     /**
@@ -72,10 +87,13 @@ public final class Puller {
                 continue; // foreign layers are not in the registry
             }
             tasks.add(() -> {
+                listener.started(blob);
                 if (store.contains(blob.digest())) {
+                    listener.done(blob, TransferListener.Outcome.SKIPPED);
                     return false;
                 }
-                client.pullBlob(repo, blob, store);
+                client.pullBlob(repo, blob, store, new BlobProgress(listener, blob));
+                listener.done(blob, TransferListener.Outcome.TRANSFERRED);
                 return true;
             });
         }

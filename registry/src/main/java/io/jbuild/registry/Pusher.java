@@ -25,14 +25,29 @@ public final class Pusher {
     private final RegistryClient client;
     private final BlobStore store;
     private final int parallelism;
+    private final TransferListener listener;
 
     public Pusher(RegistryClient client, BlobStore store, int parallelism) {
+        this(client, store, parallelism, TransferListener.NONE);
+    }
+
+    /** A pusher that tells {@code listener} about each blob (config and layers). */
+    public Pusher(RegistryClient client, BlobStore store, int parallelism, TransferListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null (use TransferListener.NONE)");
+        }
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism " + parallelism + " must be at least 1");
         }
         this.client = client;
         this.store = store;
         this.parallelism = parallelism;
+        this.listener = listener;
+    }
+
+    /** This pusher with {@code newListener}. */
+    public Pusher withListener(TransferListener newListener) {
+        return new Pusher(client, store, parallelism, newListener);
     }
 
     /** Pushes the image the store tags {@code storeTag}. */
@@ -98,12 +113,16 @@ public final class Pusher {
                         + " is not in the store; pull the image again");
             }
             tasks.add(() -> {
+                listener.started(blob);
                 if (client.checkBlob(target, blob.digest()).isPresent()) {
                     counts.skipped.incrementAndGet();
+                    listener.done(blob, TransferListener.Outcome.SKIPPED);
                     return null;
                 }
-                boolean mounted = client.pushBlob(target, blob, store.blobPath(blob.digest()), mountFrom);
+                boolean mounted = client.pushBlob(target, blob, store.blobPath(blob.digest()), mountFrom,
+                        new BlobProgress(listener, blob));
                 (mounted ? counts.mounted : counts.transferred).incrementAndGet();
+                listener.done(blob, mounted ? TransferListener.Outcome.MOUNTED : TransferListener.Outcome.TRANSFERRED);
                 return null;
             });
         }

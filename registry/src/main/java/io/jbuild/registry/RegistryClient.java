@@ -167,6 +167,19 @@ public final class RegistryClient {
         return new BlobDownloader(transport).download(repository, blob, store);
     }
 
+    /** {@link #pullBlob(ImageReference, Descriptor, BlobStore)} reporting received bytes to {@code progress}. */
+    Descriptor pullBlob(ImageReference repository, Descriptor blob, BlobStore store, BlobProgress progress)
+            throws RegistryException {
+        return new BlobDownloader(transport).download(repository, blob, store, progress);
+    }
+
+    /** {@link #pushBlob(ImageReference, Descriptor, Path, String)} reporting sent bytes to {@code progress}. */
+    boolean pushBlob(ImageReference repository, Descriptor blob, Path file, String mountFrom, BlobProgress progress)
+            throws RegistryException {
+        return new BlobUploader(transport).upload(repository, blob, UploadContent.of(file), mountFrom,
+                uploadOptions, progress) == BlobUploader.Outcome.MOUNTED;
+    }
+
     /**
      * Uploads a file as the blob {@code blob}; with {@code mountFrom} (another repository of the
      * same registry) a cross-repository mount is tried first. Returns whether the blob was mounted.

@@ -18,12 +18,12 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Small test images built in memory and written into a {@link BlobStore}. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {
     }
 
     /** A stored image: the manifest descriptor, the exact manifest bytes, and its blobs. */
-    record Image(Descriptor manifest, byte[] manifestBytes, Descriptor config, List<Descriptor> layers) {
+    public record Image(Descriptor manifest, byte[] manifestBytes, Descriptor config, List<Descriptor> layers) {
     }
 
     static byte[] tar(Map<String, byte[]> files) throws IOException {
@@ -52,7 +52,7 @@ final class TestImages {
     }
 
     /** An image of {@code layerCount} gzip layers of about {@code layerSize} random-ish bytes each. */
-    static Image image(BlobStore store, String name, int layerCount, int layerSize) throws Exception {
+    public static Image image(BlobStore store, String name, int layerCount, int layerSize) throws Exception {
         List<Descriptor> layers = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
         java.util.Random random = new java.util.Random(name.hashCode());
@@ -84,7 +84,7 @@ final class TestImages {
     }
 
     /** A busybox image from the host's /bin/busybox (Debian busybox-static), one gzip layer. */
-    static Image busybox(BlobStore store) throws Exception {
+    public static Image busybox(BlobStore store) throws Exception {
         byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
         byte[] tar = tar(Map.of("bin/busybox", busybox, "etc/hostname", "jbuild\n".getBytes(StandardCharsets.UTF_8)));
         Descriptor layer = store.write(MediaType.OCI_LAYER_GZIP, gzip(tar));

@@ -23,10 +23,10 @@ import java.util.stream.Stream;
  * {@code docker-registry}) on 127.0.0.1 with its storage in a temp dir. It is stopped by its PID
  * and its storage deleted in {@link #close()}.
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
     static final String BINARY = "/usr/bin/docker-registry";
-    static final String USER = "alice";
-    static final String PASSWORD = "s3cret-pass";
+    public static final String USER = "alice";
+    public static final String PASSWORD = "s3cret-pass";
 
     private final Path dir;
     private final Process process;
@@ -41,17 +41,17 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** A registry without authentication. */
-    static TestRegistry start() throws IOException {
+    public static TestRegistry start() throws IOException {
         return start(Mode.NONE);
     }
 
     /** A registry with htpasswd (Basic) authentication for {@link #USER}/{@link #PASSWORD}. */
-    static TestRegistry startWithBasicAuth() throws IOException {
+    public static TestRegistry startWithBasicAuth() throws IOException {
         return start(Mode.BASIC);
     }
 
     /** A registry trusting JWTs of a token server of our own that checks {@link #USER}/{@link #PASSWORD}. */
-    static TestRegistry startWithTokenAuth() throws IOException {
+    public static TestRegistry startWithTokenAuth() throws IOException {
         return start(Mode.TOKEN);
     }
 
@@ -144,7 +144,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
@@ -160,7 +160,7 @@ final class TestRegistry implements AutoCloseable {
         return tokenServer;
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -186,13 +186,13 @@ final class TestRegistry implements AutoCloseable {
         deleteRecursively(dir);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
