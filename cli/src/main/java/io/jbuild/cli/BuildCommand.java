@@ -11,10 +11,7 @@ import io.jbuild.dockerfile.ParseResult;
 import io.jbuild.dockerfile.ParseWarning;
 import io.jbuild.dockerfile.PlannedStage;
 import io.jbuild.dockerfile.PlatformSpec;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +63,7 @@ final class BuildCommand implements Callable<Integer> {
             content = System.in.readAllBytes();
             name = "<stdin>";
         } else {
-            try {
-                content = Files.readAllBytes(Path.of(name));
-            } catch (NoSuchFileException e) {
-                throw new IOException("read Dockerfile " + name + ": no such file");
-            }
+            content = Dockerfiles.read(name);
         }
         ParseResult parsed = DockerfileParser.parse(name, content);
         BuildOptions options = BuildOptions.defaults()

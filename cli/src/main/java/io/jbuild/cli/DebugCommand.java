@@ -3,10 +3,6 @@ package io.jbuild.cli;
 import io.jbuild.dockerfile.DockerfileParser;
 import io.jbuild.dockerfile.ParseResult;
 import io.jbuild.dockerfile.ParseWarning;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -44,12 +40,7 @@ final class DebugCommand implements Runnable {
                 content = System.in.readAllBytes();
                 name = "<stdin>";
             } else {
-                Path path = Path.of(file);
-                try {
-                    content = Files.readAllBytes(path);
-                } catch (NoSuchFileException e) {
-                    throw new IOException("read " + file + ": no such file");
-                }
+                content = Dockerfiles.read(file);
                 name = file;
             }
             ParseResult result = DockerfileParser.parse(name, content);

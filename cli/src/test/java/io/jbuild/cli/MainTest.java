@@ -72,7 +72,7 @@ class MainTest {
         int exit = Main.run(new String[] {"debug", "dump-ast", "/nonexistent/Dockerfile"},
                 new PrintWriter(out), new PrintWriter(err));
         assertEquals(1, exit);
-        assertEquals("error: read /nonexistent/Dockerfile: no such file\n", err.toString());
+        assertEquals("error: read Dockerfile /nonexistent/Dockerfile: no such file\n", err.toString());
         assertEquals("", out.toString());
     }
 
