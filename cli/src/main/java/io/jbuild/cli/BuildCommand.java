@@ -5,6 +5,7 @@ import io.jbuild.dockerfile.BuildPlan;
 import io.jbuild.dockerfile.BuildPlanner;
 import io.jbuild.dockerfile.DockerfileParser;
 import io.jbuild.dockerfile.Instruction;
+import io.jbuild.dockerfile.IgnoreFile;
 import io.jbuild.dockerfile.InstructionParser;
 import io.jbuild.dockerfile.ParseResult;
 import io.jbuild.dockerfile.ParseWarning;
@@ -79,10 +80,14 @@ final class BuildCommand implements Callable<Integer> {
             options = options.withTargetPlatform(PlatformSpec.parse(platform));
         }
         BuildPlan plan = BuildPlanner.plan(InstructionParser.parse(parsed), options);
+        java.util.Optional<Path> ignoreFile = IgnoreFile.locate(contextDir, "-".equals(file) ? null : Path.of(name));
+        int ignorePatterns = IgnoreFile.load(contextDir, "-".equals(file) ? null : Path.of(name)).patterns().size();
         if (!dryRun) {
             throw new UnsupportedOperationException(
                     "build " + name + ": running builds is not implemented yet; --dry-run prints the plan");
         }
+        out.println("context: " + contextDir + ignoreFile.map(f -> " (" + f + ": " + ignorePatterns + " patterns)")
+                .orElse(""));
         printPlan(out, plan, parsed);
         return 0;
     }

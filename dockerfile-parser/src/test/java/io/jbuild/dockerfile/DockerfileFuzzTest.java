@@ -64,8 +64,23 @@ class DockerfileFuzzTest {
         assertTrue(rejected > INPUTS / 20, "too few inputs rejected to be a useful fuzz: " + rejected);
     }
 
+    private static final String[] PATHS = {"a", "a/b", "dir/file.txt", "x/y/z/.hidden", "a*b", "[x]", "é/☺"};
+
     /** Returns true when every pass accepted the input, false on a DockerfileException; fails otherwise. */
     static boolean runAllPasses(byte[] input) {
+        try {
+            // the same bytes as a .dockerignore file
+            PatternMatcher pm = IgnoreFile.matcher(".dockerignore", input);
+            for (String path : PATHS) {
+                pm.matchesUsingParentResults(path, pm.matchesUsingParentResults("a", PatternMatcher.MatchInfo.NONE)
+                        .info());
+                pm.matchesOrParentMatches(path);
+            }
+        } catch (DockerfileException ignored) {
+            // a located error: fine
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new AssertionError("unchecked " + e + " for .dockerignore input " + describe(input), e);
+        }
         try {
             ParseResult result = DockerfileParser.parse("Dockerfile", input);
             FuzzPasses.afterParse(result);

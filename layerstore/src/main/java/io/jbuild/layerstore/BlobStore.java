@@ -315,6 +315,7 @@ public final class BlobStore {
         T run() throws IOException, StoreException;
     }
 
+    @SuppressWarnings("try") // the lock is held for the body's duration, not referenced
     private <T> T withIndexLock(LockedAction<T> action) throws StoreException {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
         jvmLock.lock();

@@ -109,6 +109,7 @@ public final class Json {
 
     /** Reads {@code {"a":{},"b":{}}} (values ignored, must be objects) into a sorted set. */
     static final class StringSetDeserializer extends JsonDeserializer<SortedSet<String>> {
+        @SuppressWarnings("unchecked")
         @Override
         public SortedSet<String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.START_OBJECT) {

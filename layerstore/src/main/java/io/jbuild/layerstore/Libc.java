@@ -23,6 +23,16 @@ interface Libc extends Library {
 
     int lsetxattr(String path, String name, byte[] value, long size, int flags) throws LastErrorException;
 
+    int chmod(String path, int mode) throws LastErrorException;
+
+    int lchown(String path, int uid, int gid) throws LastErrorException;
+
+    int AT_FDCWD = -100;
+    int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /** {@code times} is two {@code struct timespec}: atime sec, nsec, mtime sec, nsec. */
+    int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+
     int mknod(String path, int mode, long dev) throws LastErrorException;
 
     int mount(String source, String target, String fstype, long flags, String data) throws LastErrorException;
