@@ -92,4 +92,21 @@ class SignCommandsIT {
         assertEquals(1, verify.exit());
         assertTrue(verify.err().contains("verify"), verify.err());
     }
+
+    @Test
+    void pushSign_signsPushedImage_verifies() throws Exception {
+        String prefix = temp.resolve("k").toString();
+        assertEquals(0, run("generate-key-pair", "--output-key-prefix", prefix).exit());
+        String root = temp.resolve("store").toString();
+        BlobStore store = BlobStore.open(temp.resolve("store"));
+        TestImages.Image image = TestImages.image(store, "pushed", 1, 1000);
+        String ref = registry.host() + "/cli/pushed:v1";
+        store.tag(ref, image.manifest());
+        Result push = run("push", "--root", root, "--sign", "--key", prefix + ".key", ref);
+        assertEquals(0, push.exit(), push.err());
+        assertTrue(push.out().contains("Signed: "), push.out());
+        Result verify = run("verify", "--root", root, "--key", prefix + ".pub", ref);
+        assertEquals(0, verify.exit(), verify.err());
+        assertTrue(verify.out().contains(image.manifest().digest().toString()), verify.out());
+    }
 }
