@@ -109,4 +109,30 @@ class SignCommandsIT {
         assertEquals(0, verify.exit(), verify.err());
         assertTrue(verify.out().contains(image.manifest().digest().toString()), verify.out());
     }
+
+    @Test
+    void pullVerifyPolicy_signedAndUnsigned_onlySignedTagged() throws Exception {
+        String prefix = temp.resolve("k").toString();
+        assertEquals(0, run("generate-key-pair", "--output-key-prefix", prefix).exit());
+        String signed = pushImage("policysigned");
+        String unsigned = pushImage("policyunsigned");
+        String root = temp.resolve("store").toString();
+        assertEquals(0, run("sign", "--root", root, "--key", prefix + ".key", signed).exit());
+        Path policy = temp.resolve("policy.json");
+        Files.writeString(policy, "[{\"" + registry.host() + "/cli/*\": [\"k.pub\"]}]");
+
+        Result ok = run("pull", "--root", root, "--verify-policy", policy.toString(), signed);
+        assertEquals(0, ok.exit(), ok.err());
+        BlobStore store = BlobStore.open(temp.resolve("store"));
+        assertTrue(store.resolve(signed).isPresent());
+
+        Result refused = run("pull", "--root", root, "--verify-policy", policy.toString(), unsigned);
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("refused by verify policy"), refused.err());
+        assertTrue(store.resolve(unsigned).isEmpty());
+
+        Files.writeString(policy, "[{\"other.example/**\": [\"k.pub\"]}]");
+        assertEquals(0, run("pull", "--root", root, "--verify-policy", policy.toString(), unsigned).exit());
+        assertTrue(store.resolve(unsigned).isPresent());
+    }
 }
