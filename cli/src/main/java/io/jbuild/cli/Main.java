@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "jbuild", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Daemonless container image builder.",
         subcommands = {BuildCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
-                LogoutCommand.class, DebugCommand.class, CommandLine.HelpCommand.class})
+                LogoutCommand.class, DebugCommand.class, GenerateKeyPairCommand.class, SignCommand.class,
+                VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

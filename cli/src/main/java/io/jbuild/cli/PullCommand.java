@@ -45,6 +45,11 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the image reference.")
     boolean quiet;
 
+    @Option(names = "--verify-policy", paramLabel = "FILE",
+            description = "JSON list of {\"registry/repository glob\": [public key files]}; a matching image "
+                    + "must carry a cosign signature verified by one of its keys.")
+    java.nio.file.Path verifyPolicy;
+
     @Override
     public Integer call() throws Exception {
         Environment env = main.environment();
@@ -61,7 +66,10 @@ final class PullCommand implements Callable<Integer> {
         }
         String tag = ref.toString();
         var before = blobs.resolve(tag);
-        TransferResult result = new Puller(registry.client(env), blobs, PARALLELISM, listener).pull(ref, wanted, tag);
+        var client = registry.client(env);
+        ImageReference source = verifyPolicy == null ? ref : PullVerification.verify(env, client, blobs,
+                VerifyPolicy.read(verifyPolicy), ref);
+        TransferResult result = new Puller(client, blobs, PARALLELISM, listener).pull(source, wanted, tag);
         if (!quiet) {
             out.println("Digest: " + result.descriptor().digest());
             boolean same = before.isPresent() && before.get().digest().equals(result.descriptor().digest());

@@ -50,6 +50,12 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the pushed references.")
     boolean quiet;
 
+    @Option(names = "--sign", description = "Sign each pushed image with the cosign key --key.")
+    boolean sign;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "The private key file for --sign.")
+    java.nio.file.Path key;
+
     private record Job(String storeTag, ImageReference target) {
     }
 
@@ -89,6 +95,9 @@ final class PushCommand implements Callable<Integer> {
             out.println("The push refers to repository [" + ref.name() + "]");
             out.flush();
         }
+        if (sign && key == null) {
+            throw new CommandException("push " + ref + ": --sign needs --key");
+        }
         var client = registry.client(env);
         for (Job job : jobs) {
             Descriptor root = blobs.resolve(job.storeTag()).orElseThrow();
@@ -103,6 +112,10 @@ final class PushCommand implements Callable<Integer> {
             } else {
                 out.println(job.target().tag() + ": digest: " + result.descriptor().digest() + " size: "
                         + result.descriptor().size());
+            }
+            if (sign) {
+                out.println("Signed: " + job.target().name() + ":" + SignCommand.sign(env, client, store, key,
+                        job.target(), java.util.Map.of()).tag());
             }
             out.flush();
         }
