@@ -30,29 +30,8 @@ final class GoGlob {
                 star = true;
             }
             int chunkStart = pi;
-            boolean inRange = false;
-            int i = pi;
-            scan:
-            for (; i < p.length; i++) {
-                switch (p[i]) {
-                    case '\\' -> {
-                        if (i + 1 < p.length) {
-                            i++;
-                        }
-                    }
-                    case '[' -> inRange = true;
-                    case ']' -> inRange = false;
-                    case '*' -> {
-                        if (!inRange) {
-                            break scan;
-                        }
-                    }
-                    default -> {
-                    }
-                }
-            }
-            int chunkEnd = i;
-            pi = i;
+            int chunkEnd = chunkEnd(p, pi);
+            pi = chunkEnd;
             if (star && chunkStart == chunkEnd) {
                 // a trailing star matches the rest unless it has a separator
                 for (int k = si; k < s.length; k++) {
@@ -85,33 +64,37 @@ final class GoGlob {
                     pi++;
                 }
                 int cs = pi;
-                boolean in = false;
-                int j = pi;
-                scan2:
-                for (; j < p.length; j++) {
-                    switch (p[j]) {
-                        case '\\' -> {
-                            if (j + 1 < p.length) {
-                                j++;
-                            }
-                        }
-                        case '[' -> in = true;
-                        case ']' -> in = false;
-                        case '*' -> {
-                            if (!in) {
-                                break scan2;
-                            }
-                        }
-                        default -> {
-                        }
-                    }
-                }
+                int j = chunkEnd(p, pi);
                 matchChunk(p, cs, j, new int[0], 0);
                 pi = j;
             }
             return false;
         }
         return si == s.length;
+    }
+
+    /** Go's scanChunk: the end of the chunk starting at {@code i}, i.e. the next star outside a class. */
+    private static int chunkEnd(int[] p, int i) {
+        boolean inRange = false;
+        for (; i < p.length; i++) {
+            switch (p[i]) {
+                case '\\' -> {
+                    if (i + 1 < p.length) {
+                        i++;
+                    }
+                }
+                case '[' -> inRange = true;
+                case ']' -> inRange = false;
+                case '*' -> {
+                    if (!inRange) {
+                        return i;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return i;
     }
 
     /** Matches one chunk at s[si..]; returns the index after the match, or -1. Checks syntax throughout. */
