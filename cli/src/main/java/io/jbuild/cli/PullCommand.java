@@ -20,8 +20,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = "Pull an image from a registry into the store (tagged with the full reference).")
 final class PullCommand implements Callable<Integer> {
-    static final int PARALLELISM = 4;
-
     @Spec
     CommandSpec spec;
 
@@ -69,7 +67,7 @@ final class PullCommand implements Callable<Integer> {
         var client = registry.client(env);
         ImageReference source = verifyPolicy == null ? ref : PullVerification.verify(env, client, blobs,
                 VerifyPolicy.read(verifyPolicy), ref);
-        TransferResult result = new Puller(client, blobs, PARALLELISM, listener).pull(source, wanted, tag);
+        TransferResult result = new Puller(client, blobs, RegistryOptions.PARALLELISM, listener).pull(source, wanted, tag);
         if (!quiet) {
             out.println("Digest: " + result.descriptor().digest());
             boolean same = before.isPresent() && before.get().digest().equals(result.descriptor().digest());

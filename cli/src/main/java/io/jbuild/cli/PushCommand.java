@@ -26,8 +26,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "push", mixinStandardHelpOptions = true,
         description = "Push an image (or every tag of a repository) from the store to a registry.")
 final class PushCommand implements Callable<Integer> {
-    static final int PARALLELISM = 4;
-
     @Spec
     CommandSpec spec;
 
@@ -106,7 +104,7 @@ final class PushCommand implements Callable<Integer> {
                     ? source.substring(job.target().registry().length() + 1) : null;
             TransferListener listener = quiet ? TransferListener.NONE
                     : new TransferProgress(out, env.terminal(), TransferProgress.Direction.PUSH, mountFrom);
-            TransferResult result = new Pusher(client, blobs, PARALLELISM, listener).push(job.storeTag(), job.target());
+            TransferResult result = new Pusher(client, blobs, RegistryOptions.PARALLELISM, listener).push(job.storeTag(), job.target());
             if (quiet) {
                 out.println(job.target());
             } else {

@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 
 /** Registry connection options shared by the commands that talk to registries ({@code @Mixin}). */
 final class RegistryOptions {
+    /** How many blobs pull and push transfer at once. */
+    static final int PARALLELISM = 4;
+
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Allow plain HTTP to this registry when HTTPS fails (repeatable; loopback registries "
                     + "are allowed anyway).")
