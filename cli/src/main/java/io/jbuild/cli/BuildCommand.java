@@ -74,7 +74,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         BuildPlan plan = BuildPlanner.plan(InstructionParser.parse(parsed), options);
         java.util.Optional<Path> ignoreFile = IgnoreFile.locate(contextDir, "-".equals(file) ? null : Path.of(name));
-        int ignorePatterns = IgnoreFile.load(contextDir, "-".equals(file) ? null : Path.of(name)).patterns().size();
+        int ignorePatterns = IgnoreFile.load(ignoreFile).patterns().size();
         if (!dryRun) {
             throw new UnsupportedOperationException(
                     "build " + name + ": running builds is not implemented yet; --dry-run prints the plan");

@@ -96,7 +96,11 @@ public final class IgnoreFile {
 
     /** The matcher for a build (an empty one when no ignore file applies). Errors name the file and line. */
     public static PatternMatcher load(Path contextDir, Path dockerfile) throws DockerfileException, IOException {
-        Optional<Path> file = locate(contextDir, dockerfile);
+        return load(locate(contextDir, dockerfile));
+    }
+
+    /** The matcher of an ignore file found by {@link #locate} (an empty one for none, or one gone meanwhile). */
+    public static PatternMatcher load(Optional<Path> file) throws DockerfileException, IOException {
         if (file.isEmpty()) {
             return PatternMatcher.empty();
         }
