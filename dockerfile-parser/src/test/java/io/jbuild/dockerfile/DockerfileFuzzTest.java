@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -98,14 +97,12 @@ class DockerfileFuzzTest {
         }
     }
 
-    private static final Map<String, String> ENV = Map.of("a", "value", "b", "", "PATH", "/bin:/usr/bin");
-
     private static void expandWords(Node node) throws DockerfileException {
         ShellLexer lexer = new ShellLexer('\\');
         for (String arg : node.args()) {
             try {
-                lexer.processWord(arg, ENV);
-                lexer.processWords(arg, ENV);
+                lexer.processWord(arg, FuzzPasses.ENV);
+                lexer.processWords(arg, FuzzPasses.ENV);
             } catch (ShellExpansionException ignored) {
                 // a located error in real use; here only the absence of unchecked exceptions matters
             }

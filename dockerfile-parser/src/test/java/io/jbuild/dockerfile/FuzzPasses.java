@@ -4,7 +4,8 @@ import java.util.Map;
 
 /** The passes after {@link DockerfileParser} that the fuzz test drives too: typing, planning, expansion. */
 final class FuzzPasses {
-    private static final Map<String, String> ENV = Map.of("a", "value", "b", "", "PATH", "/bin:/usr/bin");
+    /** The environment the fuzzed words are expanded in: set, set-but-empty and unset names. */
+    static final Map<String, String> ENV = Map.of("a", "value", "b", "", "PATH", "/bin:/usr/bin");
 
     private FuzzPasses() {
     }
