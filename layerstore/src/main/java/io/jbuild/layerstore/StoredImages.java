@@ -1,0 +1,191 @@
+package io.jbuild.layerstore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Images held in a {@link BlobStore}: finding one by name or digest, and the unpacked layer
+ * directories (overlay lowerdirs) of its layers.
+ */
+public final class StoredImages {
+    private StoredImages() {
+    }
+
+    /**
+     * An image in the store.
+     *
+     * @param name the store tag it was found under, null when found by digest
+     * @param descriptor the manifest's descriptor
+     * @param manifest the manifest
+     * @param config the parsed config (its exact bytes in {@code configBytes})
+     */
+    public record Image(String name, Descriptor descriptor, Manifest manifest, Stored<ImageConfig> config) {
+        /** The layer diff ids, bottom first. */
+        public List<Digest> diffIds() {
+            return config.value().rootfs().diffIds();
+        }
+    }
+
+    /**
+     * Finds an image: an exact store tag, a reference normalised as Docker does ({@code busybox}
+     * = {@code docker.io/library/busybox:latest}), a manifest or config digest, or a unique
+     * prefix of at least 12 hex digits of one. An index is resolved to {@code platform}'s manifest
+     * (the host's when null).
+     */
+    public static Optional<Image> find(BlobStore store, String ref, Platform platform) throws StoreException {
+        Optional<Descriptor> tagged = store.resolve(ref);
+        String name = ref;
+        if (tagged.isEmpty()) {
+            try {
+                ImageReference parsed = ImageReference.parse(ref);
+                name = parsed.digest() != null && parsed.tag() == null ? parsed.name() + "@" + parsed.digest()
+                        : parsed.name() + ":" + (parsed.tag() == null ? ImageReference.DEFAULT_TAG : parsed.tag());
+                tagged = store.resolve(name);
+                if (tagged.isEmpty() && parsed.digest() != null && store.contains(parsed.digest())) {
+                    tagged = Optional.of(Descriptor.of(MediaType.OCI_MANIFEST, parsed.digest(), store.size(parsed.digest())));
+                }
+            } catch (InvalidValueException e) {
+                // not a reference: maybe a digest or an id prefix
+            }
+        }
+        if (tagged.isEmpty()) {
+            name = null;
+            tagged = findByDigest(store, ref);
+        }
+        if (tagged.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(load(store, name, tagged.get(), platform));
+    }
+
+    private static Optional<Descriptor> findByDigest(BlobStore store, String ref) throws StoreException {
+        String hex = ref.toLowerCase(Locale.ROOT);
+        if (hex.startsWith("sha256:")) {
+            hex = hex.substring(7);
+        }
+        if (hex.length() < 12 || !hex.matches("[0-9a-f]+")) {
+            return Optional.empty();
+        }
+        Descriptor found = null;
+        for (Descriptor d : store.list()) {
+            boolean match = d.digest().encoded().startsWith(hex);
+            if (!match && MediaType.isManifest(d.mediaType())) {
+                Manifest m = store.readDocument(d.digest(), Manifest.class).value();
+                match = m.config().digest().encoded().startsWith(hex);
+            }
+            if (match) {
+                if (found != null && !found.digest().equals(d.digest())) {
+                    throw new StoreException("find image " + ref + ": the prefix is ambiguous ("
+                            + found.digest() + ", " + d.digest() + ")");
+                }
+                found = d;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** Reads the image {@code descriptor} points at (a manifest, or an index resolved to {@code platform}). */
+    public static Image load(BlobStore store, String name, Descriptor descriptor, Platform platform) throws StoreException {
+        Descriptor target = descriptor;
+        byte[] bytes = store.readAll(target.digest());
+        com.fasterxml.jackson.databind.JsonNode tree = Json.read(bytes, com.fasterxml.jackson.databind.JsonNode.class);
+        String mediaType = tree.path("mediaType").asText(target.mediaType());
+        if (tree.has("manifests")) {
+            mediaType = MediaType.OCI_INDEX;
+        }
+        if (MediaType.isIndex(mediaType)) {
+            ImageIndex index = Stored.parse(bytes, ImageIndex.class).value();
+            Platform wanted = platform == null ? Platform.host() : platform;
+            Descriptor chosen = null;
+            for (Descriptor d : index.manifests()) {
+                if (MediaType.isManifest(d.mediaType()) && (d.platform() == null || d.platform().matches(wanted))
+                        && store.contains(d.digest())) {
+                    chosen = d;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                throw new StoreException("read image " + (name == null ? descriptor.digest() : name)
+                        + ": the index has no manifest for " + wanted + " in the store");
+            }
+            target = chosen;
+            bytes = store.readAll(target.digest());
+        }
+        Manifest manifest = Stored.parse(bytes, Manifest.class).value();
+        Stored<ImageConfig> config = store.readDocument(manifest.config().digest(), ImageConfig.class);
+        if (config.value().rootfs().diffIds().size() != manifest.layers().size()) {
+            throw new StoreCorruptedException("read image " + target.digest() + ": the manifest has "
+                    + manifest.layers().size() + " layers but the config " + config.value().rootfs().diffIds().size()
+                    + " diff ids");
+        }
+        return new Image(name, target, manifest, config);
+    }
+
+    /** The image's unpacked layer directories, bottom first, unpacking the ones not yet in the store. */
+    public static List<Path> layerDirs(BlobStore store, Image image) throws StoreException {
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < image.manifest().layers().size(); i++) {
+            dirs.add(layerDir(store, image.manifest().layers().get(i), image.diffIds().get(i)));
+        }
+        return dirs;
+    }
+
+    /**
+     * The unpacked directory of one layer ({@code layers/<diffid>/}, overlay format), extracting
+     * the blob when it is not there yet. The uncompressed stream must hash to {@code diffId}.
+     */
+    public static Path layerDir(BlobStore store, Descriptor layer, Digest diffId) throws StoreException {
+        if (store.hasLayerDir(diffId)) {
+            return store.layerDir(diffId);
+        }
+        Path staged = store.createTempDirectory("unpack");
+        boolean committed = false;
+        try {
+            MessageDigest md = diffId.newMessageDigest();
+            try (InputStream raw = store.open(layer.digest());
+                 InputStream plain = decompress(raw, layer);
+                 InputStream hashed = new java.security.DigestInputStream(plain, md)) {
+                TarExtractor.of(TarExtractor.Mode.OVERLAY).extract(hashed, staged);
+                hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding counts
+            } catch (IOException e) {
+                throw new StoreException("unpack layer " + layer.digest() + ": " + e, e);
+            }
+            Digest actual = new Digest(diffId.algorithm(), java.util.HexFormat.of().formatHex(md.digest()));
+            if (!actual.equals(diffId)) {
+                throw new StoreCorruptedException("unpack layer " + layer.digest() + ": its uncompressed content is "
+                        + actual + ", the config says " + diffId);
+            }
+            Path dir = store.commitLayerDir(staged, diffId);
+            committed = true;
+            return dir;
+        } finally {
+            if (!committed) {
+                try {
+                    Directories.deleteRecursively(staged);
+                } catch (IOException ignored) {
+                    // tmp/ is cleaned of dead writers' files later
+                }
+            }
+        }
+    }
+
+    private static InputStream decompress(InputStream raw, Descriptor layer) throws IOException, StoreException {
+        if (MediaType.isZstdLayer(layer.mediaType())) {
+            throw new StoreException("unpack layer " + layer.digest() + ": zstd-compressed layers are not supported yet");
+        }
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 65536);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 65536) : in;
+    }
+}
