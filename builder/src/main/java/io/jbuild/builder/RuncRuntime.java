@@ -43,6 +43,11 @@ final class RuncRuntime implements ContainerRuntime {
         return name;
     }
 
+    @Override
+    public String toString() {
+        return name + " (" + binary + ")";
+    }
+
     Path binary() {
         return binary;
     }

@@ -1,6 +1,7 @@
 package io.jbuild.builder;
 
 import io.jbuild.layerstore.OverlayMount;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,7 +36,7 @@ class ContainerRuntimeIT {
     Path tmp;
 
     static Stream<ContainerRuntime> runtimes() {
-        return Stream.of(new RuncRuntime(HostTools.find("runc").orElseThrow()));
+        return Stream.of(new RuncRuntime(HostTools.find("runc").orElseThrow()), new BuiltinRuntime());
     }
 
     private record Result(int status, String output) {
@@ -72,7 +73,7 @@ class ContainerRuntimeIT {
      * runc copies a foreground container's stdout and stderr through two pipes of its own, so the
      * two are in order only when written a moment apart (as with BuildKit).
      */
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_stdoutAndStderr_streamedInOrderAsWritten(ContainerRuntime runtime) throws Exception {
         List<Long> firstWrite = new ArrayList<>();
@@ -99,7 +100,7 @@ class ContainerRuntimeIT {
         assertTrue(end - firstWrite.get(0) > TimeUnit.MILLISECONDS.toNanos(400), "output arrived only at the end");
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_failingCommand_returnsExitCode(ContainerRuntime runtime) throws Exception {
         Result r = run(runtime, spec(rootfs(), "echo failing; exit 3"));
@@ -107,7 +108,7 @@ class ContainerRuntimeIT {
         assertEquals("failing\n", r.output());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_missingExecutable_throwsNamingIt(ContainerRuntime runtime) throws Exception {
         Path rootfs = rootfs();
@@ -118,7 +119,7 @@ class ContainerRuntimeIT {
         assertTrue(e.getMessage().contains("no-such-program"), e.getMessage());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_user_runsWithUidGidAndGroups(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "id -u; id -g; id -G; echo $HOME",
@@ -126,7 +127,7 @@ class ContainerRuntimeIT {
         assertEquals("1000\n1000\n1000 50\n/home/app\n", out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_missingCwd_isCreatedAndKept(ContainerRuntime runtime) throws Exception {
         Path rootfs = rootfs();
@@ -137,7 +138,7 @@ class ContainerRuntimeIT {
         assertTrue(Files.isDirectory(rootfs.resolve("work/dir")));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_env_isTheSpecsPlusHome(ContainerRuntime runtime) throws Exception {
         Path rootfs = rootfs();
@@ -151,7 +152,7 @@ class ContainerRuntimeIT {
                 lines.stream().filter(l -> !l.startsWith("PWD=") && !l.startsWith("SHLVL=")).collect(Collectors.toList()));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_hostnameAndHosts_areTheContainers(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "hostname; cat /etc/hosts; grep -c . /etc/resolv.conf || true"));
@@ -161,7 +162,7 @@ class ContainerRuntimeIT {
         assertTrue(out.contains("::1\tbuildhost\n"), out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_defaultNetwork_hasOnlyLoopbackUp(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "ls /sys/class/net; ip -o link show lo"));
@@ -171,7 +172,7 @@ class ContainerRuntimeIT {
         assertTrue(lines[1].contains("<LOOPBACK,UP"), out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_noneNetwork_hasLoopbackDown(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "ls /sys/class/net; ip -o link show lo",
@@ -182,7 +183,7 @@ class ContainerRuntimeIT {
         assertTrue(lines[1].contains("<LOOPBACK>"), out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_hostNetwork_seesHostInterfaces(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "ls /sys/class/net",
@@ -194,7 +195,7 @@ class ContainerRuntimeIT {
         assertEquals(host, out.lines().sorted().collect(Collectors.toList()));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_default_masksProcFilesAndMountsSysReadOnly(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(),
@@ -208,7 +209,7 @@ class ContainerRuntimeIT {
         assertTrue(out.contains("sysrq-ro"), out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_default_hasDockersCapabilitiesAndNoNewPrivileges(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "grep -E '^(Cap|NoNewPrivs)' /proc/self/status; ulimit -n"));
@@ -221,7 +222,7 @@ class ContainerRuntimeIT {
         assertTrue(out.endsWith("\n" + OciBundle.nofileLimit() + "\n"), out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_nonRootUser_hasNoEffectiveCapabilities(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(), "grep -E '^Cap(Eff|Bnd)' /proc/self/status",
@@ -229,7 +230,7 @@ class ContainerRuntimeIT {
         assertEquals("CapEff:\t0000000000000000\nCapBnd:\t00000000a80425fb\n", out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_insecure_hasAllCapabilitiesAndNoMasks(ContainerRuntime runtime) throws Exception {
         String out = output(runtime, spec(rootfs(),
@@ -240,7 +241,7 @@ class ContainerRuntimeIT {
         assertEquals(expected + "0\n", out);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_extraMounts_bindReadOnlyAndTmpfsLeaveNoStubs(ContainerRuntime runtime) throws Exception {
         Path rootfs = rootfs();
@@ -259,7 +260,7 @@ class ContainerRuntimeIT {
         assertFalse(Files.exists(data.resolve("new")));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_onOverlay_upperHoldsOnlyWhatTheCommandWrote(ContainerRuntime runtime) throws Exception {
         Path lower = TestRootfs.binOnly(Files.createDirectories(tmp.resolve("lower")));
@@ -278,7 +279,7 @@ class ContainerRuntimeIT {
         assertEquals(List.of("out.txt"), entries);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_interrupted_killsContainerAndLeavesNothing(ContainerRuntime runtime) throws Exception {
         Path rootfs = rootfs();
@@ -316,6 +317,14 @@ class ContainerRuntimeIT {
             }
         }
         assertFalse(Files.exists(rootfs.resolve("proc")));
+    }
+
+    @Test
+    void detect_nothingExplicit_findsTheWorkingRunc() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ContainerRuntime runtime = ContainerRuntimes.detect(null, warnings::add);
+        assertEquals("runc", runtime.name());
+        assertEquals(List.of(), warnings);
     }
 
     /** PIDs of processes whose command line contains {@code marker}. */
