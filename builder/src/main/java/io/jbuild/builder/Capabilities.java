@@ -24,6 +24,7 @@ final class Capabilities {
             "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
 
     private static volatile List<String> bounding;
+    private static volatile List<String> effective;
 
     private Capabilities() {
     }
@@ -35,20 +36,33 @@ final class Capabilities {
     static List<String> ofThisProcess() {
         List<String> b = bounding;
         if (b == null) {
-            b = ALL;
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith("CapBnd:")) {
-                        long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                        b = fromMask(mask);
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                // keep ALL
-            }
+            b = read("CapBnd:");
             bounding = b;
         }
         return b;
+    }
+
+    /** The capabilities this process has in effect. */
+    static List<String> effectiveOfThisProcess() {
+        List<String> e = effective;
+        if (e == null) {
+            e = read("CapEff:");
+            effective = e;
+        }
+        return e;
+    }
+
+    private static List<String> read(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) {
+                    return fromMask(Long.parseUnsignedLong(line.substring(field.length()).trim(), 16));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through
+        }
+        return ALL;
     }
 
     static List<String> fromMask(long mask) {

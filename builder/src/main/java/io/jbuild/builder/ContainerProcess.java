@@ -60,6 +60,15 @@ final class ContainerProcess {
         return status;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits at most {@code millis} for the process to exit. */
+    void awaitExit(long millis) throws InterruptedException {
+        process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Waits without being interruptible for at most {@code millis}, then kills the process (and
      * stops waiting for its output); an interrupt arriving meanwhile is kept for the caller.

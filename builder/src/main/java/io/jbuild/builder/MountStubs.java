@@ -27,18 +27,16 @@ final class MountStubs {
     /** Notes which of {@code destinations} (container paths) and their parents do not exist in {@code rootfs}. */
     static MountStubs scan(Path rootfs, Collection<String> destinations) throws IOException {
         Set<Path> missing = new LinkedHashSet<>();
+        Path root = rootfs.toAbsolutePath().normalize();
         for (String destination : destinations) {
-            StringBuilder prefix = new StringBuilder();
-            for (String part : destination.split("/")) {
-                if (part.isEmpty() || part.equals(".")) {
-                    continue;
-                }
-                prefix.append('/').append(part);
-                Path host = RootfsPaths.resolve(rootfs, prefix.toString());
-                if (!RootfsPaths.exists(host)) {
-                    missing.add(host);
-                }
+            // resolved, the path has no symlinks left: its missing ancestors are plain directories
+            Path host = RootfsPaths.resolve(root, destination);
+            List<Path> chain = new ArrayList<>();
+            for (Path p = host; p != null && !p.equals(root) && p.startsWith(root) && !RootfsPaths.exists(p);
+                 p = p.getParent()) {
+                chain.add(0, p);
             }
+            missing.addAll(chain);
         }
         return new MountStubs(new ArrayList<>(missing));
     }

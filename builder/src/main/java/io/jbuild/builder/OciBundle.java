@@ -226,22 +226,33 @@ final class OciBundle {
     }
 
     /**
-     * {@code RLIMIT_NOFILE} for the container: Docker's 1048576, capped at this process's hard
-     * limit (raising it needs CAP_SYS_RESOURCE, which a build may not have).
+     * {@code RLIMIT_NOFILE} for the container: Docker's 1048576 (at most the kernel's
+     * {@code fs.nr_open}); without CAP_SYS_RESOURCE a runtime cannot raise the hard limit, so then
+     * at most this process's own.
      */
     static long nofileLimit() {
+        long limit = NOFILE;
+        try {
+            // Files.readString reads only the first byte of this procfs file on some JDKs
+            limit = Math.min(limit, Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0).trim()));
+        } catch (IOException | RuntimeException e) {
+            // keep Docker's
+        }
+        if (Capabilities.effectiveOfThisProcess().contains("CAP_SYS_RESOURCE")) {
+            return limit;
+        }
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
                     String[] f = line.substring("Max open files".length()).trim().split("\\s+");
                     if (!f[1].equals("unlimited")) {
-                        return Math.min(NOFILE, Long.parseLong(f[1]));
+                        return Math.min(limit, Long.parseLong(f[1]));
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
             // fall through
         }
-        return NOFILE;
+        return limit;
     }
 }

@@ -77,12 +77,10 @@ final class RuncRuntime implements ContainerRuntime {
             try {
                 status = process.waitFor();
             } catch (InterruptedException e) {
-                kill(spec.id(), state);
-                process.awaitOrKill(KILL_WAIT_MILLIS);
+                kill(spec.id(), state, process);
                 throw e;
             } catch (IOException e) {
-                kill(spec.id(), state);
-                process.awaitOrKill(KILL_WAIT_MILLIS);
+                kill(spec.id(), state, process);
                 throw new BuildException("copy output of container " + spec.id() + ": " + e.getMessage(), e);
             }
             Optional<String> error = runtimeError(log);
@@ -126,13 +124,31 @@ final class RuncRuntime implements ContainerRuntime {
         return Optional.ofNullable(last);
     }
 
-    private void kill(String id, Path state) {
-        if (!Files.exists(state.resolve(id))) {
-            // not yet created: the delete in run's finally block catches a late start
-            return;
+    /**
+     * Kills the container and waits for the runtime to exit: the container is deleted (which kills
+     * it) as soon as its state exists, so a start that was still under way is caught too; a runtime
+     * that does not exit in time is killed itself.
+     */
+    private void kill(String id, Path state, ContainerProcess process) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
+        boolean deleted = false;
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            if (!deleted && Files.exists(state.resolve(id))) {
+                quietly(List.of(binary.toString(), "--root", state.toString(), "kill", id, "KILL"));
+                quietly(List.of(binary.toString(), "--root", state.toString(), "delete", "-f", id));
+                deleted = true;
+            }
+            try {
+                process.awaitExit(deleted ? 100 : 10);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
-        quietly(List.of(binary.toString(), "--root", state.toString(), "kill", id, "KILL"));
-        quietly(List.of(binary.toString(), "--root", state.toString(), "delete", "-f", id));
+        process.awaitOrKill(0);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void delete(String id, Path state) {

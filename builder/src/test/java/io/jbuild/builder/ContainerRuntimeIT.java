@@ -116,7 +116,8 @@ class ContainerRuntimeIT {
                 rootfs, List.of("no-such-program"), PATH, "/", ResolvedUser.ROOT, "h", NetworkMode.DEFAULT,
                 List.of(), false);
         BuildException e = assertThrows(BuildException.class, () -> run(runtime, spec));
-        assertTrue(e.getMessage().contains("no-such-program"), e.getMessage());
+        assertTrue(e.getMessage().contains("exec: \"no-such-program\": executable file not found in $PATH"),
+                e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -325,6 +326,60 @@ class ContainerRuntimeIT {
         ContainerRuntime runtime = ContainerRuntimes.detect(null, warnings::add);
         assertEquals("runc", runtime.name());
         assertEquals(List.of(), warnings);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void run_interruptedWhileStarting_leavesNothing(ContainerRuntime runtime) throws Exception {
+        for (long delayMillis : new long[] {0, 5, 20}) {
+            Path rootfs = rootfs();
+            String marker = "200." + ProcessHandle.current().pid() + (++counter);
+            ContainerSpec spec = spec(rootfs, "exec sleep " + marker);
+            Path bundle = Files.createTempDirectory(tmp, "bundle");
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    runtime.run(spec, bundle, OutputStream.nullOutputStream());
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            t.start();
+            Thread.sleep(delayMillis);
+            t.interrupt();
+            t.join(15_000);
+            assertFalse(t.isAlive());
+            assertInstanceOf(InterruptedException.class, thrown.get(), "after " + delayMillis + " ms");
+            assertEquals(List.of(), processesWith(marker));
+            assertFalse(Files.exists(rootfs.resolve("proc")), "after " + delayMillis + " ms");
+            Path state = bundle.resolve("state");
+            if (Files.isDirectory(state)) {
+                try (Stream<Path> s = Files.list(state)) {
+                    assertEquals(List.of(), s.collect(Collectors.toList()));
+                }
+            }
+            deleteRootfs(rootfs);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void run_hostsSymlinkedOutOfEtc_mountedThroughTheLinkWithoutStubs(ContainerRuntime runtime) throws Exception {
+        Path rootfs = rootfs();
+        Files.createSymbolicLink(rootfs.resolve("etc/hosts"), Path.of("/run/network/hosts"));
+        String out = output(runtime, spec(rootfs, "grep -c buildhost /etc/hosts"));
+        assertEquals("2\n", out);
+        assertTrue(Files.isSymbolicLink(rootfs.resolve("etc/hosts")));
+        assertFalse(Files.exists(rootfs.resolve("run")));
+        assertFalse(Files.exists(rootfs.resolve("etc/resolv.conf")));
+    }
+
+    private static void deleteRootfs(Path rootfs) throws IOException {
+        try (Stream<Path> s = Files.walk(rootfs)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** PIDs of processes whose command line contains {@code marker}. */

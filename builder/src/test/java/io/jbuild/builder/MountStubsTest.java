@@ -64,4 +64,13 @@ class MountStubsTest {
         MountStubs stubs = MountStubs.scan(root, List.of("/etc/hosts"));
         assertEquals(List.of(root.resolve("usr/etc/hosts")), stubs.missing());
     }
+
+    @Test
+    void scan_danglingSymlink_notesTheTargetsMissingParents() throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Files.createSymbolicLink(root.resolve("etc/hosts"), Path.of("/run/network/hosts"));
+        MountStubs stubs = MountStubs.scan(root, List.of("/etc/hosts"));
+        assertEquals(List.of(root.resolve("run"), root.resolve("run/network"), root.resolve("run/network/hosts")),
+                stubs.missing());
+    }
 }
