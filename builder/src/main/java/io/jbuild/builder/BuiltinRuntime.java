@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The fallback when no OCI runtime is installed: namespace isolation from util-linux.
- * {@code unshare --mount --pid --fork --ipc --uts [--net]} runs a host shell script that mounts
+ * {@code unshare --mount --pid --ipc --uts [--net]} runs a host shell script whose first child,
+ * pid 1 of the new pid namespace (the shell itself stays outside it), mounts
  * {@code /proc}, a {@code /dev} tmpfs (with the host's null, zero, full, random, urandom and tty
  * bound in, a new devpts instance, shm and mqueue), a read-only {@code /sys}, {@code /etc/hosts}
  * and {@code /etc/resolv.conf}, the spec's extra mounts, and Docker's masked and read-only paths
@@ -21,7 +22,8 @@ import java.util.Optional;
  * open-files limit; then {@code env -i} sets the container's environment, {@code setpriv} sets
  * no-new-privileges, the capability bounding set, the group and the supplementary groups, and an
  * inner {@code unshare --root --wd --setuid} enters the rootfs and the working directory and
- * becomes the user before executing the command, which is pid 1 of the new pid namespace.
+ * becomes the user before executing the command, which so is pid 1 of the new pid namespace. The
+ * shell waits for it and exits with its status (128+signal when it was killed).
  *
  * <p>What it lacks against runc: no cgroups (no {@code /sys/fs/cgroup} mount, no device access
  * control beyond the bound device nodes, no resource accounting or cleanup by cgroup), no seccomp
@@ -72,7 +74,7 @@ final class BuiltinRuntime implements ContainerRuntime {
                 throw new BuildException("prepare container " + spec.id() + ": " + e.getMessage(), e);
             }
             List<String> command = new ArrayList<>(List.of(tools.unshare, "--mount", "--propagation", "private",
-                    "--pid", "--fork", "--kill-child=SIGKILL", "--ipc", "--uts"));
+                    "--pid", "--ipc", "--uts"));
             if (spec.network() != NetworkMode.HOST) {
                 command.add("--net");
             }
@@ -114,9 +116,11 @@ final class BuiltinRuntime implements ContainerRuntime {
         }
     }
 
-    /** Kills the namespace's init (which takes every process in it along) and the unshare above it. */
+    /** Kills the namespace's init (which takes every process in it along) and the shell waiting for it. */
     private static void kill(ContainerProcess process) {
         ProcessHandle.of(process.pid()).ifPresent(h -> {
+            // stopped, the shell cannot fork pid 1 after we looked for it
+            Signals.stop(h.pid());
             h.children().forEach(ProcessHandle::destroyForcibly);
             h.destroyForcibly();
         });
@@ -171,6 +175,8 @@ final class BuiltinRuntime implements ContainerRuntime {
         s.append("fail() { printf '%s\\n' \"$1\" > \"$E\"; exit 125; }\n");
         s.append("M=").append(Shell.quote(tools.mount)).append('\n');
         s.append("R=").append(Shell.quote(rootfs.toString())).append('\n');
+        s.append("# the first child is pid 1 of the new pid namespace: it sets up and becomes the command\n");
+        s.append("(\n");
         String proc = q(rootfs, spec, "/proc");
         String dev = q(rootfs, spec, "/dev");
         String sys = q(rootfs, spec, "/sys");
@@ -253,6 +259,9 @@ final class BuiltinRuntime implements ContainerRuntime {
         exec.add("--");
         exec.addAll(spec.args());
         s.append("exec ").append(words(exec)).append('\n');
+        s.append(") &\n");
+        s.append("wait $!\n");
+        s.append("exit $?\n");
         return s.toString();
     }
 

@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * {@code nsenter} and {@code ip} (when the host has them; else loopback stays up). No cgroups path
  * is set: the runtime makes one named after the container under its own cgroup, which works on
  * cgroup v1, hybrid and v2 hosts alike.
+ *
+ * <p>A foreground {@code runc run} copies the container's stdout and stderr through two pipes of
+ * its own into ours, so each stream is in order but writes to both within a moment of each other
+ * may arrive swapped (BuildKit's runc executor has the same two streams).
  */
 final class RuncRuntime implements ContainerRuntime {
     private static final ObjectMapper LOG_READER = new ObjectMapper();

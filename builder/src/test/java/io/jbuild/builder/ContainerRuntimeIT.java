@@ -330,6 +330,70 @@ class ContainerRuntimeIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
+    void run_killedBySignal_returns128PlusSignal(ContainerRuntime runtime) throws Exception {
+        String marker = "300." + ProcessHandle.current().pid() + (++counter);
+        ContainerSpec spec = spec(rootfs(), "echo started; exec sleep " + marker);
+        CountDownLatch started = new CountDownLatch(1);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) {
+                all.write(b);
+                started.countDown();
+            }
+        };
+        Thread killer = new Thread(() -> {
+            try {
+                if (started.await(10, TimeUnit.SECONDS)) {
+                    for (int i = 0; i < 100 && processesWith(marker).isEmpty(); i++) {
+                        Thread.sleep(10);
+                    }
+                    processesWith(marker).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        killer.start();
+        int status = runtime.run(spec, Files.createTempDirectory(tmp, "bundle"), out);
+        killer.join();
+        assertEquals(128 + 9, status, all.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void run_inParallel_eachGetsItsOwnOutput(ContainerRuntime runtime) throws Exception {
+        int n = 4;
+        List<Thread> threads = new ArrayList<>();
+        String[] outputs = new String[n];
+        Throwable[] errors = new Throwable[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            Path rootfs = TestRootfs.busybox(Files.createDirectories(tmp.resolve("rootfs" + k)));
+            ContainerSpec spec = spec(rootfs, "for i in 1 2 3; do echo c" + k + "-$i; sleep 0.01; done");
+            Path bundle = Files.createTempDirectory(tmp, "bundle");
+            threads.add(new Thread(() -> {
+                try {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    runtime.run(spec, bundle, out);
+                    outputs[k] = out.toString(StandardCharsets.UTF_8);
+                } catch (Throwable e) {
+                    errors[k] = e;
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(20_000);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(null, errors[i]);
+            assertEquals("c" + i + "-1\nc" + i + "-2\nc" + i + "-3\n", outputs[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
     void run_interruptedWhileStarting_leavesNothing(ContainerRuntime runtime) throws Exception {
         for (long delayMillis : new long[] {0, 5, 20}) {
             Path rootfs = rootfs();
