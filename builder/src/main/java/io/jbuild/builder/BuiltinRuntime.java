@@ -229,6 +229,7 @@ final class BuiltinRuntime implements ContainerRuntime {
             }
         }
         s.append("ulimit -n ").append(OciBundle.nofileLimit()).append(" 2>/dev/null || true\n");
+        s.append("umask ").append(String.format("%04o", OciBundle.UMASK)).append('\n');
 
         List<String> exec = new ArrayList<>(List.of(tools.env, "-i"));
         exec.addAll(OciBundle.environment(spec));

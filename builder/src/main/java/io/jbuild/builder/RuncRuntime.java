@@ -3,7 +3,6 @@ package io.jbuild.builder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +86,7 @@ final class RuncRuntime implements ContainerRuntime {
                 kill(spec.id(), state, process);
                 throw new BuildException("copy output of container " + spec.id() + ": " + e.getMessage(), e);
             }
-            Optional<String> error = runtimeError(log);
+            Optional<String> error = status == 0 ? Optional.empty() : runtimeError(log);
             if (error.isPresent()) {
                 throw new BuildException("run container " + spec.id() + " with " + name + ": " + error.get());
             }
@@ -102,7 +101,10 @@ final class RuncRuntime implements ContainerRuntime {
         }
     }
 
-    /** The runtime's last error from its JSON log, if it logged one (a failed start). */
+    /**
+     * The runtime's last error from its JSON log, if it logged one: the container could not be
+     * started (asked only after a non-zero exit, which a failed start gives).
+     */
     static Optional<String> runtimeError(Path log) {
         String last = null;
         try {

@@ -213,13 +213,14 @@ class ContainerRuntimeIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_default_hasDockersCapabilitiesAndNoNewPrivileges(ContainerRuntime runtime) throws Exception {
-        String out = output(runtime, spec(rootfs(), "grep -E '^(Cap|NoNewPrivs)' /proc/self/status; ulimit -n"));
+        String out = output(runtime, spec(rootfs(), "grep -E '^(Cap|NoNewPrivs)' /proc/self/status; umask; ulimit -n"));
         assertTrue(out.contains("CapInh:\t0000000000000000\n"), out);
         assertTrue(out.contains("CapPrm:\t00000000a80425fb\n"), out);
         assertTrue(out.contains("CapEff:\t00000000a80425fb\n"), out);
         assertTrue(out.contains("CapBnd:\t00000000a80425fb\n"), out);
         assertTrue(out.contains("CapAmb:\t0000000000000000\n"), out);
         assertTrue(out.contains("NoNewPrivs:\t1\n"), out);
+        assertTrue(out.contains("\n0022\n"), out);
         assertTrue(out.endsWith("\n" + OciBundle.nofileLimit() + "\n"), out);
     }
 
