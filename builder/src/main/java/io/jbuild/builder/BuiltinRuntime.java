@@ -1,6 +1,7 @@
 package io.jbuild.builder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The fallback when no OCI runtime is installed: namespace isolation from util-linux.
@@ -108,23 +110,50 @@ final class BuiltinRuntime implements ContainerRuntime {
             }
             return status;
         } finally {
-            try {
-                stubs.remove();
-            } catch (IOException e) {
-                // a stub that cannot be removed stays in the layer; the build itself is not wrong
-            }
+            stubs.remove();
         }
     }
 
     /** Kills the namespace's init (which takes every process in it along) and the shell waiting for it. */
     private static void kill(ContainerProcess process) {
+        List<ProcessHandle> init = new ArrayList<>();
         ProcessHandle.of(process.pid()).ifPresent(h -> {
             // stopped, the shell cannot fork pid 1 after we looked for it
             Signals.stop(h.pid());
-            h.children().forEach(ProcessHandle::destroyForcibly);
+            h.children().forEach(init::add);
+            init.forEach(ProcessHandle::destroyForcibly);
             h.destroyForcibly();
         });
         process.awaitOrKill(KILL_WAIT_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
+        for (ProcessHandle h : init) {
+            while (!hasExited(h.pid()) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the process is gone or a zombie: it has then left its namespaces (so its mounts are
+     * gone), even before whoever inherited it reaps it.
+     */
+    private static boolean hasExited(long pid) {
+        try {
+            String stat;
+            // not Files.readString: it can read procfs files short
+            try (InputStream in = Files.newInputStream(Path.of("/proc/" + pid + "/stat"))) {
+                stat = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) == 'Z' || stat.charAt(close + 2) == 'X';
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Fails as runc would when {@code args[0]} is not an executable file in the rootfs. */

@@ -236,7 +236,7 @@ final class OciBundle {
     static long nofileLimit() {
         long limit = NOFILE;
         try {
-            // Files.readString reads only the first byte of this procfs file on some JDKs
+            // not Files.readString: on this procfs file it reads one byte (JDK 17)
             limit = Math.min(limit, Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0).trim()));
         } catch (IOException | RuntimeException e) {
             // keep Docker's

@@ -93,11 +93,7 @@ final class RuncRuntime implements ContainerRuntime {
             return status;
         } finally {
             delete(spec.id(), state);
-            try {
-                stubs.remove();
-            } catch (IOException e) {
-                // a stub that cannot be removed stays in the layer; the build itself is not wrong
-            }
+            stubs.remove();
         }
     }
 
@@ -131,22 +127,20 @@ final class RuncRuntime implements ContainerRuntime {
     }
 
     /**
-     * Kills the container and waits for the runtime to exit: the container is deleted (which kills
-     * it) as soon as its state exists, so a start that was still under way is caught too; a runtime
-     * that does not exit in time is killed itself.
+     * Kills the container and waits for the runtime to exit. A start may still be under way, so
+     * the container is killed and deleted again every few milliseconds while its state exists and
+     * the runtime runs; a runtime that does not exit in time is killed itself.
      */
     private void kill(String id, Path state, ContainerProcess process) {
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
-        boolean deleted = false;
         while (process.isAlive() && System.nanoTime() < deadline) {
-            if (!deleted && Files.exists(state.resolve(id))) {
+            if (Files.exists(state.resolve(id).resolve("state.json"))) {
                 quietly(List.of(binary.toString(), "--root", state.toString(), "kill", id, "KILL"));
                 quietly(List.of(binary.toString(), "--root", state.toString(), "delete", "-f", id));
-                deleted = true;
             }
             try {
-                process.awaitExit(deleted ? 100 : 10);
+                process.awaitExit(20);
             } catch (InterruptedException e) {
                 interrupted = true;
             }

@@ -312,6 +312,8 @@ class ContainerRuntimeIT {
         assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(5));
         assertInstanceOf(InterruptedException.class, thrown.get());
         assertEquals(List.of(), processesWith(marker));
+        assertEquals(List.of(), processesWith(spec.id()), "runtime processes left");
+        assertEquals(List.of(), cgroupsNamed(spec.id()));
         Path state = bundle.resolve("state");
         if (Files.isDirectory(state)) {
             try (Stream<Path> s = Files.list(state)) {
@@ -416,6 +418,8 @@ class ContainerRuntimeIT {
             assertFalse(t.isAlive());
             assertInstanceOf(InterruptedException.class, thrown.get(), "after " + delayMillis + " ms");
             assertEquals(List.of(), processesWith(marker));
+            assertEquals(List.of(), processesWith(spec.id()), "runtime processes left");
+            assertEquals(List.of(), cgroupsNamed(spec.id()));
             assertFalse(Files.exists(rootfs.resolve("proc")), "after " + delayMillis + " ms");
             Path state = bundle.resolve("state");
             if (Files.isDirectory(state)) {
@@ -444,6 +448,14 @@ class ContainerRuntimeIT {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** The cgroup directories (any hierarchy, a few levels deep) named {@code name}. */
+    private static List<Path> cgroupsNamed(String name) throws IOException {
+        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 4,
+                (p, attrs) -> attrs.isDirectory() && p.getFileName() != null && p.getFileName().toString().equals(name))) {
+            return s.collect(Collectors.toList());
         }
     }
 
