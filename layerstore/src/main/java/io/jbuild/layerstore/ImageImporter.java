@@ -33,19 +33,27 @@ public final class ImageImporter {
     private ImageImporter() {
     }
 
-    /** Loads every image of {@code input}; returns them in archive order. */
+    /**
+     * Loads every image of {@code input}; returns them in archive order. Errors name the input,
+     * except {@link UnsafeEntryException}, which names the refused entry.
+     */
     public static List<NamedImage> load(BlobStore store, Path input) throws StoreException {
-        List<NamedImage> images;
-        if (Files.isDirectory(input)) {
-            images = load(store, DirectoryArchive.open(store, input), input.toString());
-        } else {
-            try (InputStream in = decompressed(Files.newInputStream(input), input.toString())) {
-                images = load(store, StreamedArchive.read(store, in, input.toString()), input.toString());
-            } catch (IOException e) {
-                throw new StoreException("load " + input + ": " + e, e);
+        String source = input.toString();
+        try {
+            List<NamedImage> images;
+            if (Files.isDirectory(input)) {
+                images = load(store, DirectoryArchive.open(store, input), source);
+            } else {
+                try (InputStream in = decompressed(Files.newInputStream(input), source)) {
+                    images = load(store, StreamedArchive.read(store, in, source), source);
+                }
             }
+            return tag(store, images);
+        } catch (IOException e) {
+            throw new StoreException("load " + source + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw naming(source, e);
         }
-        return tag(store, images);
     }
 
     /** Loads every image of a tar stream (compressed or not); {@code source} names it in errors. */
@@ -54,8 +62,18 @@ public final class ImageImporter {
             InputStream in = decompressed(tar, source);
             return tag(store, load(store, StreamedArchive.read(store, in, source), source));
         } catch (IOException e) {
-            throw new StoreException("load " + source + ": " + e, e);
+            throw new StoreException("load " + source + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw naming(source, e);
         }
+    }
+
+    private static StoreException naming(String source, StoreException e) {
+        String prefix = "load " + source + ":";
+        if (e instanceof UnsafeEntryException || e.getMessage().startsWith(prefix)) {
+            return e;
+        }
+        return new StoreException(prefix + " " + e.getMessage(), e);
     }
 
     private static List<NamedImage> tag(BlobStore store, List<NamedImage> images) throws StoreException {
