@@ -229,6 +229,26 @@ class ImageArchivesIT {
     }
 
     @Test
+    void load_standardInput_loadsLikeDockerLoad() throws Exception {
+        Path source = temp.resolve("source");
+        TestImages.Image image = busyboxStore(source);
+        Path archive = temp.resolve("stdin.tar");
+        ok(jbuild("save", "--root", root(source), "-o", archive.toString(), "busybox"));
+        Path target = temp.resolve("target");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"load", "--root", root(target)}, new PrintWriter(out), new PrintWriter(err),
+                env().withStdin(Files.newInputStream(archive)));
+        assertEquals(0, exit, err.toString());
+        assertEquals("Loaded image: " + BUSYBOX + "\n", out.toString());
+        assertEquals(image.config().digest(), found(target, BUSYBOX).config().digest());
+
+        Result missing = jbuild("load", "--root", root(target), "-i", temp.resolve("nope.tar").toString());
+        assertEquals(1, missing.exit());
+        assertEquals("error: load " + temp.resolve("nope.tar") + ": no such file or directory\n", missing.err());
+    }
+
+    @Test
     void save_unknownImage_oneLineErrorAndNoFile() throws Exception {
         Path archive = temp.resolve("none.tar");
         Result save = jbuild("save", "--root", root(temp.resolve("s")), "-o", archive.toString(), "nothing:here");

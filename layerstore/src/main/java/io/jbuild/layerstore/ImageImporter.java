@@ -18,7 +18,8 @@ import java.util.zip.GZIPInputStream;
  * Loads images from an archive into a {@link BlobStore}, as {@code docker load} does. The input
  * is an OCI image layout (tar or directory) or a {@code docker save} archive (tar or extracted
  * directory), told apart by content: an {@code oci-layout} file, else a {@code manifest.json}.
- * A tar may be compressed with gzip or bzip2.
+ * A tar may be compressed with gzip or bzip2, or with zstd or xz when the {@code zstd} or
+ * {@code xz} command is installed.
  *
  * <p>OCI blobs are stored as they are, verified against their file name. Docker archive layers
  * (uncompressed tars) are stored gzip-compressed; their diff ids are checked against the config,
@@ -56,10 +57,12 @@ public final class ImageImporter {
         }
     }
 
-    /** Loads every image of a tar stream (compressed or not); {@code source} names it in errors. */
+    /**
+     * Loads every image of a tar stream (compressed or not), which is read to its end and closed;
+     * {@code source} names it in errors.
+     */
     public static List<NamedImage> load(BlobStore store, InputStream tar, String source) throws StoreException {
-        try {
-            InputStream in = decompressed(tar, source);
+        try (InputStream in = decompressed(tar, source)) {
             return tag(store, load(store, StreamedArchive.read(store, in, source), source));
         } catch (IOException e) {
             throw new StoreException("load " + source + ": " + e.getMessage(), e);
@@ -100,12 +103,11 @@ public final class ImageImporter {
         }
         if (magic.length >= 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
-            throw new StoreException("load " + source + ": zstd-compressed archives are not supported; "
-                    + "decompress it first (zstd -d)");
+            return ProcessDecompressor.open(in, List.of("zstd", "-dc"));
         }
-        if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z') {
-            throw new StoreException("load " + source + ": xz-compressed archives are not supported; "
-                    + "decompress it first (xz -d)");
+        if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
+                && magic[4] == 'Z' && magic[5] == 0) {
+            return ProcessDecompressor.open(in, List.of("xz", "-dc"));
         }
         return in;
     }
