@@ -1,6 +1,5 @@
 package io.jbuild.layerstore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 import java.io.BufferedInputStream;
@@ -8,10 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -121,134 +117,13 @@ public final class ImageImporter {
                 throw new StoreException("load " + source + ": unsupported OCI layout version "
                         + header.imageLayoutVersion());
             }
-            return loadOciLayout(archive, source);
+            return OciLayoutReader.load(archive, source);
         }
         byte[] manifest = archive.document("manifest.json");
         if (manifest != null) {
-            return loadDockerArchive(store, archive, manifest, source);
+            return DockerArchiveReader.load(store, archive, manifest, source);
         }
         throw new StoreException("load " + source + ": neither an OCI image layout (no oci-layout file) "
                 + "nor a docker archive (no manifest.json)");
-    }
-
-    // ---------------------------------------------------------------- OCI layout
-
-    private static List<NamedImage> loadOciLayout(ArchiveContents archive, String source) throws StoreException {
-        byte[] indexBytes = archive.document("index.json");
-        if (indexBytes == null) {
-            throw new StoreException("load " + source + ": the OCI layout has no index.json");
-        }
-        ImageIndex index = Json.read(indexBytes, ImageIndex.class);
-        List<NamedImage> images = new ArrayList<>();
-        Set<Digest> done = new HashSet<>();
-        for (Descriptor d : index.manifests()) {
-            if (!MediaType.isManifest(d.mediaType()) && !MediaType.isIndex(d.mediaType())) {
-                continue; // artifacts and other content of the layout are no images
-            }
-            loadTree(archive, d, done, true);
-            Descriptor clean = Descriptor.of(d.mediaType(), d.digest(), d.size()).withPlatform(d.platform());
-            images.add(new NamedImage(ociName(d), clean));
-        }
-        if (images.isEmpty()) {
-            throw new StoreException("load " + source + ": its index.json lists no image");
-        }
-        return images;
-    }
-
-    private static void loadTree(ArchiveContents archive, Descriptor d, Set<Digest> done, boolean required)
-            throws StoreException {
-        if (!done.add(d.digest())) {
-            return;
-        }
-        if (!required && !archive.hasBlob(d.digest())) {
-            return; // a platform the archive does not carry
-        }
-        archive.blob(d);
-        byte[] bytes = archive.store.readAll(d.digest());
-        JsonNode tree = Json.read(bytes, JsonNode.class);
-        if (tree.has("manifests")) {
-            for (Descriptor child : Json.read(bytes, ImageIndex.class).manifests()) {
-                if (MediaType.isManifest(child.mediaType()) || MediaType.isIndex(child.mediaType())) {
-                    loadTree(archive, child, done, false);
-                }
-            }
-            return;
-        }
-        Manifest manifest = Json.read(bytes, Manifest.class);
-        archive.blob(manifest.config());
-        for (Descriptor layer : manifest.layers()) {
-            archive.blob(layer);
-        }
-        if (MediaType.OCI_CONFIG.equals(manifest.config().mediaType())
-                || MediaType.DOCKER_CONFIG.equals(manifest.config().mediaType())) {
-            ImageConfig config = archive.store.readDocument(manifest.config().digest(), ImageConfig.class).value();
-            if (config.rootfs().diffIds().size() != manifest.layers().size()) {
-                throw new StoreCorruptedException("load manifest " + d.digest() + ": it has " + manifest.layers().size()
-                        + " layers but its config " + config.rootfs().diffIds().size() + " diff ids");
-            }
-        }
-    }
-
-    /** The image name of an index.json entry, normalised; null when it has none. */
-    private static String ociName(Descriptor d) throws StoreException {
-        String full = d.annotations().get(OciLayoutWriter.IMAGE_NAME);
-        if (full != null) {
-            return normalised(full);
-        }
-        String ref = d.annotations().get(BlobStore.REF_NAME);
-        if (ref != null && (ref.contains(":") || ref.contains("/"))) {
-            return normalised(ref);
-        }
-        return null;
-    }
-
-    private static String normalised(String name) throws StoreException {
-        try {
-            return ImageReference.parse(name).toString();
-        } catch (InvalidValueException e) {
-            throw new StoreException("load image named \"" + name + "\": " + e.getMessage(), e);
-        }
-    }
-
-    // ---------------------------------------------------------------- docker archive
-
-    private static List<NamedImage> loadDockerArchive(BlobStore store, ArchiveContents archive, byte[] manifestJson,
-            String source) throws StoreException {
-        DockerArchiveManifest[] entries = Json.read(manifestJson, DockerArchiveManifest[].class);
-        if (entries.length == 0) {
-            throw new StoreException("load " + source + ": its manifest.json lists no image");
-        }
-        List<NamedImage> images = new ArrayList<>();
-        for (DockerArchiveManifest entry : entries) {
-            byte[] configBytes = archive.document(entry.config());
-            if (configBytes == null) {
-                throw new StoreException("load " + source + ": config " + entry.config() + " is not in the archive");
-            }
-            Stored<ImageConfig> config = Stored.parse(configBytes, ImageConfig.class);
-            List<Digest> diffIds = config.value().rootfs().diffIds();
-            if (diffIds.size() != entry.layers().size()) {
-                throw new StoreException("load " + source + ": " + entry.config() + " lists " + diffIds.size()
-                        + " diff ids but manifest.json " + entry.layers().size() + " layers");
-            }
-            List<Descriptor> layers = new ArrayList<>();
-            for (int i = 0; i < diffIds.size(); i++) {
-                Layer layer = archive.layer(entry.layers().get(i));
-                if (!layer.diffId().equals(diffIds.get(i))) {
-                    throw new UnexpectedContentException("load layer " + entry.layers().get(i) + ": its content is "
-                            + layer.diffId() + ", the config says " + diffIds.get(i), null);
-                }
-                layers.add(layer.descriptor());
-            }
-            Descriptor configDescriptor = store.write(MediaType.OCI_CONFIG, configBytes);
-            Stored<Manifest> manifest = Stored.of(Manifest.of(configDescriptor, layers));
-            Descriptor manifestDescriptor = store.write(MediaType.OCI_MANIFEST, manifest);
-            if (entry.repoTags().isEmpty()) {
-                images.add(new NamedImage(null, manifestDescriptor));
-            }
-            for (String tag : entry.repoTags()) {
-                images.add(new NamedImage(normalised(tag), manifestDescriptor));
-            }
-        }
-        return images;
     }
 }

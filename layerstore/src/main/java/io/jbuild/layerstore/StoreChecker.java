@@ -324,35 +324,20 @@ public final class StoreChecker {
     }
 
     private void checkLayerDir(Path dir, Path recordFile) {
-        Map<String, String> expected;
-        Map<String, String> actual;
+        byte[] record;
         try {
-            expected = LayerDirRecord.parse(Files.readAllBytes(recordFile));
+            record = Files.readAllBytes(recordFile);
         } catch (IOException e) {
-            report(Kind.INVALID_DOCUMENT, recordFile, "unreadable layer dir record: " + e.getMessage()
-                    + "; remove it and its layer dir to have the layer unpacked again");
+            report(Kind.INVALID_DOCUMENT, recordFile, "unreadable layer dir record: " + e);
             return;
         }
+        List<String> differences;
         try {
-            actual = LayerDirRecord.lines(dir);
+            differences = LayerDirRecord.differences(dir, record);
         } catch (IOException e) {
-            report(Kind.LAYER_DIR_CHANGED, dir, "cannot be read: " + e);
+            report(Kind.LAYER_DIR_CHANGED, dir, "cannot be compared with its record: " + e.getMessage()
+                    + "; remove the dir and its .files record to have it unpacked again from its blob");
             return;
-        }
-        List<String> differences = new ArrayList<>();
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            String now = actual.get(e.getKey());
-            if (now == null) {
-                differences.add(e.getKey() + " is missing");
-            } else if (!now.equals(e.getValue())) {
-                differences.add(e.getKey() + " changed (" + e.getValue().substring(0, e.getValue().lastIndexOf('\t'))
-                        + " -> " + now.substring(0, now.lastIndexOf('\t')) + ")");
-            }
-        }
-        for (String path : actual.keySet()) {
-            if (!expected.containsKey(path)) {
-                differences.add(path + " was added");
-            }
         }
         if (!differences.isEmpty()) {
             String shown = String.join(", ", differences.subList(0, Math.min(3, differences.size())));

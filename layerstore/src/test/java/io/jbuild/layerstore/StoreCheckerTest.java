@@ -95,6 +95,19 @@ class StoreCheckerTest {
     }
 
     @Test
+    void check_xattrSetOrMtimeMoved_reportedChanged() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                TestTrees.trySetXattr(layerDir.resolve("etc"), "trusted.overlay.opaque", new byte[] {'y'})
+                        || TestTrees.trySetXattr(layerDir.resolve("etc"), "user.test", new byte[] {'y'}),
+                "no extended attributes on this file system");
+        Files.setLastModifiedTime(layerDir.resolve("data0.bin"), java.nio.file.attribute.FileTime.fromMillis(12345));
+        List<StoreChecker.Problem> problems = check();
+        assertEquals(List.of(StoreChecker.Kind.LAYER_DIR_CHANGED), kinds(problems));
+        assertTrue(problems.get(0).message().startsWith("2 difference(s) from its record: data0.bin changed"),
+                problems.get(0).message());
+    }
+
+    @Test
     void check_layerDirWithoutRecord_warningOnly() throws Exception {
         Files.delete(store.layerDirRecord(image.diffIds().get(0)));
         List<StoreChecker.Problem> problems = check();
