@@ -20,6 +20,7 @@ final class ArchiveFixtures {
 
     /** A plain tar of regular files (name → content, mode 0644, owner 1000:1000); names ending in / are directories. */
     static Path tar(Path file, Map<String, String> entries) throws IOException {
+        Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file)) {
             writeTar(out, entries);
         }

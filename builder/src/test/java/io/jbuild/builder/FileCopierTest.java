@@ -863,6 +863,324 @@ class FileCopierTest {
         assertFalse(Files.exists(target.resolve("out/inside.txt")));
     }
 
+    // ---- ADD: local archives
+
+    @Test
+    void add_localTar_extractedIntoDest() throws Exception {
+        ArchiveFixtures.tar(context.resolve("a.tar"), Map.of("dir/", "", "dir/inside.txt", "x", "top.txt", "t"));
+        run(addOf("/out", "a.tar"));
+        assertEquals("x", read(target.resolve("out/dir/inside.txt")));
+        assertEquals("t", read(target.resolve("out/top.txt")));
+        assertFalse(Files.exists(target.resolve("out/a.tar")));
+        if (isRoot()) {
+            assertEquals("1000:1000", owner(target.resolve("out/top.txt")));
+        }
+        assertEquals(FileTime.fromMillis(1_600_000_000_000L), Files.getLastModifiedTime(target.resolve("out/top.txt")));
+    }
+
+    @Test
+    void add_compressedTars_extractedWhateverTheCompression() throws Exception {
+        for (String compression : List.of("gzip", "bzip2", "xz", "zstd")) {
+            ArchiveFixtures.compressed(context.resolve("a." + compression), compression,
+                    Map.of("f-" + compression, compression));
+            run(addOf("/out/", "a." + compression));
+            assertEquals(compression, read(target.resolve("out/f-" + compression)), compression);
+        }
+    }
+
+    @Test
+    void add_archiveMatchedByWildcard_extracted() throws Exception {
+        ArchiveFixtures.tar(context.resolve("one.tar"), Map.of("1", "1"));
+        ArchiveFixtures.compressed(context.resolve("two.tar.gz"), "gzip", Map.of("2", "2"));
+        run(addOf("/out", "*.tar*"));
+        assertEquals(List.of("1", "2"), list(target.resolve("out")));
+    }
+
+    @Test
+    void add_archiveWithChown_ownsEveryEntry() throws Exception {
+        assumeTrue(isRoot());
+        ArchiveFixtures.tar(context.resolve("a.tar"), Map.of("d/", "", "d/f", "x"));
+        run(addOf("/out", "a.tar").withChown(42, 43));
+        assertEquals("42:43", owner(target.resolve("out")));
+        assertEquals("42:43", owner(target.resolve("out/d")));
+        assertEquals("42:43", owner(target.resolve("out/d/f")));
+    }
+
+    @Test
+    void add_archiveMergesIntoExistingDirectory() throws Exception {
+        write(target.resolve("out/old"), "old");
+        ArchiveFixtures.tar(context.resolve("a.tar"), Map.of("new", "new"));
+        run(addOf("/out/", "a.tar"));
+        assertEquals(List.of("new", "old"), list(target.resolve("out")));
+    }
+
+    @Test
+    void add_hostileArchive_cannotWriteOutsideDest() throws Exception {
+        Path tar = context.resolve("evil.tar");
+        try (var out = Files.newOutputStream(tar);
+             var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../../escape.txt");
+            e.setSize(1);
+            t.putArchiveEntry(e);
+            t.write('x');
+            t.closeArchiveEntry();
+        }
+        BuildException e = fails(addOf("/out/", "evil.tar"));
+        assertTrue(e.getMessage().contains("escape.txt"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("escape.txt")));
+        assertFalse(Files.exists(target.resolve("escape.txt")));
+    }
+
+    @Test
+    void add_fileThatIsNoArchive_copiedAsFile() throws Exception {
+        write(context.resolve("fake.tar.gz"), "not an archive at all");
+        Files.write(context.resolve("garbage.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
+        run(addOf("/out/", "fake.tar.gz", "garbage.gz"));
+        assertEquals("not an archive at all", read(target.resolve("out/fake.tar.gz")));
+        assertTrue(Files.isRegularFile(target.resolve("out/garbage.gz")));
+    }
+
+    @Test
+    void add_unpackFalse_copiesArchiveAsFile() throws Exception {
+        ArchiveFixtures.tar(context.resolve("a.tar"), Map.of("inside", "x"));
+        run(addOf("/out/", "a.tar").withUnpack(false));
+        assertEquals(List.of("a.tar"), list(target.resolve("out")));
+    }
+
+    @Test
+    void add_archiveInsideCopiedDirectory_notExtracted() throws Exception {
+        ArchiveFixtures.tar(context.resolve("dir/a.tar"), Map.of("inside", "x"));
+        run(addOf("/out", "dir"));
+        assertEquals(List.of("a.tar"), list(target.resolve("out")));
+    }
+
+    // ---- ADD: URLs
+
+    @Test
+    void add_url_savedAsDestFile0600WithLastModified() throws Exception {
+        try (TestServer server = TestServer.serving("/files/data.bin", "payload", "Wed, 21 Oct 2015 07:28:00 GMT")) {
+            run(addOf("/downloaded", server.url("/files/data.bin")));
+        }
+        Path f = target.resolve("downloaded");
+        assertEquals("payload", read(f));
+        assertEquals(0600, mode(f));
+        assertEquals("0:0", owner(f));
+        assertEquals(java.time.Instant.parse("2015-10-21T07:28:00Z"), Files.getLastModifiedTime(f).toInstant());
+    }
+
+    @Test
+    void add_urlToDestWithSlash_namedAfterUrlPath() throws Exception {
+        try (TestServer server = TestServer.serving("/files/data.bin", "payload", null)) {
+            run(addOf("/dl/", server.url("/files/data.bin?x=1")));
+        }
+        assertEquals("payload", read(target.resolve("dl/data.bin")));
+    }
+
+    @Test
+    void add_urlWithoutPath_namedUnnamed() throws Exception {
+        try (TestServer server = TestServer.serving("/", "root", null)) {
+            run(addOf("/dl/", server.url("/")));
+        }
+        assertEquals("root", read(target.resolve("dl/__unnamed__")));
+    }
+
+    @Test
+    void add_urlWithChownAndChmod_applied() throws Exception {
+        assumeTrue(isRoot());
+        try (TestServer server = TestServer.serving("/f", "x", null)) {
+            run(addOf("/f", server.url("/f")).withChown(5, 6).withChmod(Chmod.parse("0755")));
+        }
+        assertEquals("5:6", owner(target.resolve("f")));
+        assertEquals(0755, mode(target.resolve("f")));
+    }
+
+    @Test
+    void add_urlChecksumMatching_accepted() throws Exception {
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("payload".getBytes(StandardCharsets.UTF_8)));
+        try (TestServer server = TestServer.serving("/p", "payload", null)) {
+            run(addOf("/p", server.url("/p")).withChecksum("sha256:" + sha));
+        }
+        assertEquals("payload", read(target.resolve("p")));
+    }
+
+    @Test
+    void add_urlChecksumMismatch_failsNamingBoth() throws Exception {
+        String wrong = "sha256:" + "0".repeat(64);
+        BuildException e;
+        try (TestServer server = TestServer.serving("/p", "payload", null)) {
+            e = fails(addOf("/p", server.url("/p")).withChecksum(wrong));
+        }
+        assertTrue(e.getMessage().contains("checksum mismatch: expected " + wrong + ", got sha256:239f59ed"),
+                e.getMessage());
+        assertFalse(Files.exists(target.resolve("p")));
+    }
+
+    @Test
+    void add_urlNotFound_fails() throws Exception {
+        BuildException e;
+        try (TestServer server = TestServer.serving("/p", "payload", null)) {
+            e = fails(addOf("/p", server.url("/missing")));
+        }
+        assertTrue(e.getMessage().contains("invalid response status 404"), e.getMessage());
+    }
+
+    @Test
+    void add_urlArchive_notExtractedUnlessUnpack() throws Exception {
+        Path tar = ArchiveFixtures.tar(tmp.resolve("served.tar"), Map.of("inside", "x"));
+        byte[] bytes = Files.readAllBytes(tar);
+        try (TestServer server = TestServer.serving("/a.tar", bytes, null)) {
+            run(addOf("/plain/", server.url("/a.tar")));
+            run(addOf("/unpacked/", server.url("/a.tar")).withUnpack(true));
+        }
+        assertEquals(List.of("a.tar"), list(target.resolve("plain")));
+        assertEquals(List.of("inside"), list(target.resolve("unpacked")));
+    }
+
+    // ---- ADD: git
+
+    @Test
+    void add_git_clonesDefaultBranchWithoutGitDir() throws Exception {
+        Path served = gitRepository();
+        try (TestServer server = TestServer.directory(served)) {
+            run(addOf("/src", server.url("/repo.git")));
+        }
+        assertEquals("v2", read(target.resolve("src/README")));
+        assertEquals("sub", read(target.resolve("src/docs/guide.md")));
+        assertFalse(Files.exists(target.resolve("src/.git")));
+        assertEquals("0:0", owner(target.resolve("src/README")));
+    }
+
+    @Test
+    void add_gitTagAndSubdir_copiesThatSubdirAtThatTag() throws Exception {
+        Path served = gitRepository();
+        try (TestServer server = TestServer.directory(served)) {
+            run(addOf("/v1/", server.url("/repo.git#v1")));
+            run(addOf("/docs", server.url("/repo.git#v1:docs")));
+        }
+        assertEquals("v1", read(target.resolve("v1/README")));
+        assertEquals(List.of("guide.md"), list(target.resolve("docs")));
+    }
+
+    @Test
+    void add_gitKeepGitDir_keepsIt() throws Exception {
+        Path served = gitRepository();
+        try (TestServer server = TestServer.directory(served)) {
+            run(addOf("/src", server.url("/repo.git")).withKeepGitDir(true));
+        }
+        assertTrue(Files.isDirectory(target.resolve("src/.git")));
+    }
+
+    @Test
+    void add_gitChecksumMismatch_fails() throws Exception {
+        Path served = gitRepository();
+        BuildException e;
+        try (TestServer server = TestServer.directory(served)) {
+            e = fails(addOf("/src", server.url("/repo.git#v1")).withChecksum("0123456789abcdef"));
+        }
+        assertTrue(e.getMessage().contains("expected checksum to match 0123456789abcdef"), e.getMessage());
+    }
+
+    @Test
+    void add_gitUnknownRef_fails() throws Exception {
+        Path served = gitRepository();
+        BuildException e;
+        try (TestServer server = TestServer.directory(served)) {
+            e = fails(addOf("/src", server.url("/repo.git#nope")));
+        }
+        assertTrue(e.getMessage().contains("ref \"nope\" not found"), e.getMessage());
+    }
+
+    /** A repository with tag v1 (README "v1") and the default branch one commit later (README "v2"), as a bare dumb-http repo. */
+    private Path gitRepository() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("gitwork"));
+        write(work.resolve("README"), "v1");
+        write(work.resolve("docs/guide.md"), "sub");
+        git(work, "init", "-q", "-b", "main");
+        git(work, "add", ".");
+        git(work, "commit", "-q", "-m", "one");
+        git(work, "tag", "v1");
+        write(work.resolve("README"), "v2");
+        git(work, "commit", "-q", "-am", "two");
+        Path served = Files.createDirectories(tmp.resolve("served"));
+        git(tmp, "clone", "-q", "--bare", work.toString(), served.resolve("repo.git").toString());
+        git(served.resolve("repo.git"), "update-server-info");
+        return served;
+    }
+
+    private static void git(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@t",
+                "-c", "init.defaultBranch=main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "git " + String.join(" ", args) + ": " + out);
+    }
+
+    CopyRequest addOf(String dest, String... sources) {
+        return CopyRequest.add(CopySource.context(context, null), List.of(sources), dest, "/");
+    }
+
+    /** A one-path or static-directory HTTP server on 127.0.0.1, stopped on close. */
+    static final class TestServer implements AutoCloseable {
+        final com.sun.net.httpserver.HttpServer server;
+
+        private TestServer(com.sun.net.httpserver.HttpServer server) {
+            this.server = server;
+            server.start();
+        }
+
+        static TestServer serving(String path, String body, String lastModified) throws IOException {
+            return serving(path, body.getBytes(StandardCharsets.UTF_8), lastModified);
+        }
+
+        static TestServer serving(String path, byte[] body, String lastModified) throws IOException {
+            var server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    if (!exchange.getRequestURI().getPath().equals(path)) {
+                        exchange.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    if (lastModified != null) {
+                        exchange.getResponseHeaders().add("Last-Modified", lastModified);
+                    }
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            return new TestServer(server);
+        }
+
+        static TestServer directory(Path root) throws IOException {
+            var server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+                    if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+                        exchange.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    byte[] body = Files.readAllBytes(file);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            return new TestServer(server);
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     static List<String> list(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
