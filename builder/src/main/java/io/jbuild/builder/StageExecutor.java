@@ -44,6 +44,8 @@ final class StageExecutor {
     /** The ARGs declared in this stage with their values, in order (RUN's history lists them). */
     private final Map<String, String> args = new LinkedHashMap<>();
     private ImageState state;
+    /** Whether a CMD ran in this stage (ENTRYPOINT then keeps it; else it clears the inherited Cmd). */
+    private boolean cmdSet;
 
     StageExecutor(BuildContext ctx, PlannedStage stage) {
         this.ctx = ctx;
@@ -125,8 +127,7 @@ final class StageExecutor {
         try {
             switch (instruction.keyword()) {
                 case ARG:
-                    declareArgs((ArgInstruction) instruction);
-                    history(instruction);
+                    history(declareArgs((ArgInstruction) instruction));
                     break;
                 case RUN:
                     run((RunInstruction) instruction, index, total);
@@ -135,22 +136,28 @@ final class StageExecutor {
                 case ADD:
                     copy(instruction, index, total);
                     break;
-                case WORKDIR:
+                case WORKDIR: {
+                    String text = ConfigInstructions.createdBy(state.config(), instruction, runArgs());
                     applyConfig(instruction);
-                    workdir((WorkdirInstruction) instruction, index, total);
+                    workdir(text);
                     break;
+                }
                 case ENV:
-                    applyConfig(instruction);
+                    history(applyConfig(instruction));
                     for (KeyValue kv : ((EnvInstruction) instruction).env()) {
                         env.put(kv.key(), kv.value());
                     }
-                    history(instruction);
                     break;
                 case FROM:
                     throw new BuildException("FROM is not allowed here", instruction.location(), -1, null);
-                default:
+                case ONBUILD:
                     applyConfig(instruction);
-                    history(instruction);
+                    break;
+                default:
+                    history(applyConfig(instruction));
+                    if (instruction.keyword() == Keyword.CMD) {
+                        cmdSet = true;
+                    }
                     break;
             }
         } catch (BuildException e) {
@@ -162,14 +169,17 @@ final class StageExecutor {
         return WordExpander.of(lexer, env);
     }
 
-    private void applyConfig(Instruction instruction) throws BuildException {
-        state = state.withConfig(ConfigInstructions.apply(state.config(), instruction));
+    /** Applies a metadata instruction to the config; returns its history text (as of the config before it). */
+    private String applyConfig(Instruction instruction) throws BuildException {
+        String text = ConfigInstructions.createdBy(state.config(), instruction, runArgs());
+        state = state.withConfig(ConfigInstructions.apply(state.config(), instruction, cmdSet));
+        return text;
     }
 
-    private void history(Instruction instruction) {
-        state = state.withHistory(new ImageConfig.History(ctx.now(),
-                ConfigInstructions.createdBy(instruction, runArgs(), config().shell()), null, "buildkit.dockerfile.v0",
-                Boolean.TRUE));
+    /** A history entry without a layer. */
+    private void history(String createdBy) {
+        state = state.withHistory(new ImageConfig.History(ctx.now(), createdBy, null,
+                ConfigInstructions.HISTORY_COMMENT, Boolean.TRUE));
     }
 
     /** The ARGs RUN's history lists: each declared ARG with its current value. */
@@ -179,7 +189,9 @@ final class StageExecutor {
         return out;
     }
 
-    private void declareArgs(ArgInstruction arg) throws BuildException {
+    /** Declares the ARGs with their values (build arg, else default, else global); returns the history text. */
+    private String declareArgs(ArgInstruction arg) {
+        List<ArgInstruction.Definition> resolved = new ArrayList<>();
         for (ArgInstruction.Definition d : arg.args()) {
             Optional<String> value = ctx.plan.stageArgValue(d.name(), d.defaultValue() != null);
             String v = value.orElse(d.defaultValue());
@@ -187,7 +199,10 @@ final class StageExecutor {
             if (v != null) {
                 env.put(d.name(), v);
             }
+            resolved.add(new ArgInstruction.Definition(d.name(), v));
         }
+        return ConfigInstructions.createdBy(new ArgInstruction(arg.location(), arg.original(), resolved), runArgs(),
+                config().shell());
     }
 
     // ------------------------------------------------------------------ RUN
@@ -223,17 +238,17 @@ final class StageExecutor {
 
     // ------------------------------------------------------------------ WORKDIR
 
-    private void workdir(WorkdirInstruction instruction, int index, int total) throws BuildException {
+    private void workdir(String createdBy) throws BuildException {
         String wd = config().workingDir();
         if (wd == null || wd.equals("/")) {
-            history(instruction);
+            history(createdBy);
             return;
         }
         try (StepMount mount = StepMount.mount(ctx.store, state.layerDirs(ctx.store), "workdir")) {
             ResolvedUser user = config().user() == null || config().user().isEmpty() ? ResolvedUser.ROOT
                     : Users.resolve(mount.root(), config().user());
             RootfsPaths.mkdirs(mount.root(), wd, user.uid(), user.gid());
-            commit(mount, ConfigInstructions.createdBy(instruction, runArgs(), config().shell()));
+            commit(mount, createdBy);
         }
     }
 
@@ -252,6 +267,7 @@ final class StageExecutor {
         List<String> excludes;
         String checksum = null;
         boolean keepGitDir = false;
+        Boolean unpack = null;
         if (add) {
             AddInstruction a = (AddInstruction) instruction;
             sources = a.sources();
@@ -263,6 +279,7 @@ final class StageExecutor {
             excludes = a.excludes();
             checksum = a.checksum();
             keepGitDir = a.keepGitDir();
+            unpack = a.unpack();
         } else {
             CopyInstruction c = (CopyInstruction) instruction;
             sources = c.sources();
@@ -302,7 +319,7 @@ final class StageExecutor {
                         gid = owner.gid();
                     }
                     CopyRequest request = new CopyRequest(source.copySource(), sources, inline, dest, workdir, uid, gid,
-                            chmod, parents, excludes, add, checksum, keepGitDir, ctx.request.sourceDateEpoch());
+                            chmod, parents, excludes, add, checksum, keepGitDir, ctx.request.sourceDateEpoch(), unpack);
                     ctx.copier.copy(request, mount.root());
                     commit(mount, ConfigInstructions.createdBy(instruction, runArgs(), config().shell()));
                 }
@@ -327,9 +344,10 @@ final class StageExecutor {
     /** Unmounts the step and turns its change set into a layer (none when nothing changed). */
     private void commit(StepMount mount, String createdBy) throws BuildException {
         mount.unmount();
+        mount.pruneCopiedUpDirectories(state.layerDirs(ctx.store));
         ImageConfig.History entry;
         if (mount.unchanged()) {
-            entry = new ImageConfig.History(ctx.now(), createdBy, null, "buildkit.dockerfile.v0", Boolean.TRUE);
+            entry = new ImageConfig.History(ctx.now(), createdBy, null, ConfigInstructions.HISTORY_COMMENT, Boolean.TRUE);
             state = state.withHistory(entry);
             return;
         }
@@ -337,7 +355,7 @@ final class StageExecutor {
             Layer layer = new LayerWriter(ctx.layerOptions).write(mount.upper(), ctx.store);
             ctx.store.commitLayerDir(mount.upper(), layer.diffId());
             mount.upperTaken();
-            entry = new ImageConfig.History(ctx.now(), createdBy, null, "buildkit.dockerfile.v0", null);
+            entry = new ImageConfig.History(ctx.now(), createdBy, null, ConfigInstructions.HISTORY_COMMENT, null);
             Descriptor descriptor = layer.descriptor();
             state = state.withLayer(descriptor, layer.diffId(), entry);
         } catch (StoreException e) {

@@ -73,6 +73,56 @@ final class StepMount implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops directories from the change set that overlayfs only copied up: empty, not opaque, and
+     * with the same type, mode and owner as in the topmost lower layer that has them (for example
+     * {@code /etc} after the runtime created and removed a mount point in it). Call after unmounting.
+     */
+    void pruneCopiedUpDirectories(List<Path> layerDirs) throws BuildException {
+        List<Path> lowers = new ArrayList<>(layerDirs);
+        Collections.reverse(lowers);
+        try {
+            prune(upper, lowers, "");
+        } catch (IOException e) {
+            throw new BuildException("clean change set " + upper + ": " + e, e);
+        }
+    }
+
+    private static boolean prune(Path dir, List<Path> lowers, String relative) throws IOException {
+        boolean empty = true;
+        try (var entries = Files.newDirectoryStream(dir)) {
+            for (Path child : entries) {
+                String rel = relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName();
+                if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS) && prune(child, lowers, rel)) {
+                    continue;
+                }
+                empty = false;
+            }
+        }
+        if (!empty || relative.isEmpty() || io.jbuild.layerstore.Whiteouts.isOverlayOpaque(dir)) {
+            return false;
+        }
+        for (Path lower : lowers) {
+            Path there = lower.resolve(relative);
+            if (!Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!Files.isDirectory(there, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !sameOwnerAndMode(dir, there)) {
+                return false;
+            }
+            Files.delete(dir);
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean sameOwnerAndMode(Path a, Path b) throws IOException {
+        var la = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        return Files.getAttribute(a, "unix:mode", la).equals(Files.getAttribute(b, "unix:mode", la))
+                && Files.getAttribute(a, "unix:uid", la).equals(Files.getAttribute(b, "unix:uid", la))
+                && Files.getAttribute(a, "unix:gid", la).equals(Files.getAttribute(b, "unix:gid", la));
+    }
+
     /** Whether the change set is empty. */
     boolean unchanged() throws BuildException {
         try (var entries = Files.list(upper)) {
