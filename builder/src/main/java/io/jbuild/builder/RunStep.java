@@ -73,7 +73,7 @@ final class RunStep {
             if (exit != 0) {
                 String tail = output.tail(TAIL_LINES);
                 throw new BuildException("process \"" + String.join(" ", argv) + "\" did not complete successfully: exit code: "
-                        + exit + (tail.isEmpty() ? "" : "\n" + tail), run.location(), exit, null);
+                        + exit + (tail.isEmpty() ? "" : "\n" + tail), null, exit, null);
             }
             return argv;
         } catch (IOException e) {

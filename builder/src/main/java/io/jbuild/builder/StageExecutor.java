@@ -68,7 +68,7 @@ final class StageExecutor {
                     try {
                         state = BaseImages.resolve(ctx, stage.baseImage(), platform, ctx.request.pull());
                     } catch (BuildException e) {
-                        step.fail(e.getMessage());
+                        step.fail(firstLine(e.getMessage()));
                         throw e.at(stage.stage().location());
                     }
                 }
@@ -215,7 +215,7 @@ final class StageExecutor {
                 List<String> argv = new RunStep(ctx, this, run, mount, step).execute(state.config());
                 commit(mount, ConfigInstructions.createdBy(withArgs(run, argv), runArgs(), config().shell()));
             } catch (BuildException e) {
-                step.fail(e.getMessage());
+                step.fail(firstLine(e.getMessage()));
                 throw e;
             }
         }
@@ -324,7 +324,7 @@ final class StageExecutor {
                     commit(mount, ConfigInstructions.createdBy(instruction, runArgs(), config().shell()));
                 }
             } catch (BuildException e) {
-                step.fail(e.getMessage());
+                step.fail(firstLine(e.getMessage()));
                 throw e;
             }
         }
@@ -363,11 +363,8 @@ final class StageExecutor {
         }
     }
 
-    static void ensureDirectory(Path dir) throws BuildException {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BuildException("create " + dir + ": " + e, e);
-        }
+    static String firstLine(String message) {
+        int nl = message == null ? -1 : message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }
