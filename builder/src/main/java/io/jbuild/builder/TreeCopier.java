@@ -32,6 +32,7 @@ final class TreeCopier {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFREG = 0100000;
+    private static final String OVERLAY_XATTRS = "trusted.overlay.";
 
     private final Path sourceRoot;
     private final PatternMatcher ignore;
@@ -354,6 +355,10 @@ final class TreeCopier {
 
     private static void copyXattrs(Path src, Path target) throws IOException {
         for (String name : PosixFiles.listXattrs(src)) {
+            if (name.startsWith(OVERLAY_XATTRS)) {
+                // overlayfs bookkeeping of a layer dir (opaque, redirect): copied, it would change what the target hides
+                continue;
+            }
             byte[] value = PosixFiles.getXattr(src, name);
             if (value == null) {
                 continue;
