@@ -43,6 +43,7 @@ final class FileCopier {
             throw new BuildException("copy into " + targetRoot + ": " + e.getMessage(), e);
         }
         Destination dest = Destination.of(request);
+        checkChecksum(request);
         for (String src : request.sources()) {
             if (RemoteSources.isGit(src)) {
                 requireAdd(request, src, "a git ref");
@@ -56,6 +57,23 @@ final class FileCopier {
         }
         for (SourceContent content : request.inline()) {
             copyInline(request, content, dest, target);
+        }
+    }
+
+    /** {@code --checksum} is for one remote ADD source (BuildKit's dispatchCopy checks). */
+    private static void checkChecksum(CopyRequest request) throws BuildException {
+        if (request.checksum() == null) {
+            return;
+        }
+        if (!request.add()) {
+            throw new BuildException("checksum can't be specified for COPY");
+        }
+        if (request.sources().size() != 1 || !request.inline().isEmpty()) {
+            throw new BuildException("checksum can't be specified for multiple sources");
+        }
+        String src = request.sources().get(0);
+        if (!RemoteSources.isHttp(src) && !RemoteSources.isGit(src)) {
+            throw new BuildException("checksum requires HTTP(S) or Git sources");
         }
     }
 

@@ -863,6 +863,34 @@ class FileCopierTest {
         assertFalse(Files.exists(target.resolve("out/inside.txt")));
     }
 
+    @Test
+    void copy_checksumOutsideRemoteAdd_rejectedAsBuildKit() throws Exception {
+        write(context.resolve("f"), "x");
+        assertEquals("checksum can't be specified for COPY",
+                fails(copyOf("/", "f").withChecksum("sha256:" + "0".repeat(64))).getMessage());
+        assertEquals("checksum requires HTTP(S) or Git sources",
+                fails(addOf("/", "f").withChecksum("sha256:" + "0".repeat(64))).getMessage());
+        assertEquals("checksum can't be specified for multiple sources",
+                fails(addOf("/", "http://127.0.0.1:1/a", "http://127.0.0.1:1/b").withChecksum("sha256:00"))
+                        .getMessage());
+    }
+
+    @Test
+    void copy_directoryOntoExistingFileDest_fails() throws Exception {
+        write(context.resolve("dir/a"), "a");
+        write(target.resolve("existing"), "file");
+        BuildException e = fails(copyOf("/existing", "dir"));
+        assertTrue(e.getMessage().contains("cannot copy to non-directory: /existing"), e.getMessage());
+    }
+
+    @Test
+    void copy_destParentIsFile_fails() throws Exception {
+        write(context.resolve("f"), "a");
+        write(target.resolve("file"), "file");
+        BuildException e = fails(copyOf("/file/sub/", "f"));
+        assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
+    }
+
     // ---- ADD: local archives
 
     @Test
