@@ -36,6 +36,19 @@ final class FileCopier {
 
     /** Performs the copy into {@code targetRoot} (the step's overlay merged dir, or an empty dir for COPY --link). */
     void copy(CopyRequest request, Path targetRoot) throws BuildException, InterruptedException {
+        try {
+            run(request, targetRoot);
+        } catch (BuildException e) {
+            if (e.getCause() instanceof TreeCopier.Interrupted) {
+                InterruptedException interrupted = new InterruptedException("copy interrupted");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
+            throw e;
+        }
+    }
+
+    private void run(CopyRequest request, Path targetRoot) throws BuildException, InterruptedException {
         Path target;
         try {
             target = targetRoot.toRealPath();

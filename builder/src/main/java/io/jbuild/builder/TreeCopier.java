@@ -129,6 +129,15 @@ final class TreeCopier {
                 : ignore.matchesUsingParentResults(rel, PatternMatcher.MatchInfo.NONE).info();
     }
 
+    /** The copying thread was interrupted; FileCopier turns this into an InterruptedException. */
+    static final class Interrupted extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super("copy interrupted");
+        }
+    }
+
     /** Pattern state handed from a directory to its entries. */
     private record Match(PatternMatcher.MatchInfo include, PatternMatcher.MatchInfo exclude,
                          PatternMatcher.MatchInfo ignore) {
@@ -263,6 +272,9 @@ final class TreeCopier {
             }
             children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
             for (Path child : children) {
+                if (Thread.interrupted()) {
+                    throw new Interrupted();
+                }
                 String name = child.getFileName().toString();
                 copyEntry(child, components.isEmpty() ? name : components + "/" + name, dst.resolve(name), true,
                         match);

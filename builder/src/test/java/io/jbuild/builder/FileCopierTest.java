@@ -891,6 +891,19 @@ class FileCopierTest {
         assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
     }
 
+    @Test
+    void copy_interrupted_throwsInterruptedException() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            write(context.resolve("dir/f" + i), "x");
+        }
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(InterruptedException.class, () -> copier.copy(copyOf("/out", "dir"), target));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     // ---- ADD: local archives
 
     @Test
