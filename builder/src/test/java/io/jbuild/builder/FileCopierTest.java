@@ -904,6 +904,40 @@ class FileCopierTest {
         }
     }
 
+    @Test
+    void copy_sameSourcesTwice_overwriteCleanly() throws Exception {
+        write(context.resolve("sub/dir1/dir2/foo"), "foo-contents", 0600);
+        write(context.resolve("files/foo.go"), "foo.go-contents", 0600);
+        for (int i = 0; i < 2; i++) {
+            run(copyOf("sub", "sub"));
+            run(copyOf("dest/foo.go", "files/foo.go"));
+        }
+        run(copyOf("dest", "files"));
+        assertEquals("foo-contents", read(target.resolve("sub/dir1/dir2/foo")));
+        assertEquals("foo.go-contents", read(target.resolve("dest/foo.go")));
+    }
+
+    @Test
+    void copy_relativeDestinations_followWorkdir() throws Exception {
+        write(context.resolve("foo"), "hello");
+        CopySource ctx = CopySource.context(context, null);
+        run(CopyRequest.copy(ctx, List.of("foo"), "./", "/test1/test2"));
+        run(CopyRequest.copy(ctx, List.of("foo"), "./bar/baz2", "/test1/test2"));
+        run(CopyRequest.copy(ctx, List.of("foo"), "../", "/test5/test6"));
+        run(CopyRequest.copy(ctx, List.of("."), ".", "/test4"));
+        assertEquals("hello", read(target.resolve("test1/test2/foo")));
+        assertEquals("hello", read(target.resolve("test1/test2/bar/baz2")));
+        assertEquals("hello", read(target.resolve("test5/foo")));
+        assertEquals("hello", read(target.resolve("test4/foo")));
+    }
+
+    @Test
+    void copy_unicodePath_copied() throws Exception {
+        write(context.resolve("\u0444\u0430\u0439\u043b.txt"), "unicode");
+        run(copyOf("/\u0434\u0438\u0440/", "\u0444\u0430\u0439\u043b.txt"));
+        assertEquals("unicode", read(target.resolve("\u0434\u0438\u0440/\u0444\u0430\u0439\u043b.txt")));
+    }
+
     // ---- ADD: local archives
 
     @Test
@@ -993,6 +1027,60 @@ class FileCopierTest {
         ArchiveFixtures.tar(context.resolve("dir/a.tar"), Map.of("inside", "x"));
         run(addOf("/out", "dir"));
         assertEquals(List.of("a.tar"), list(target.resolve("out")));
+    }
+
+    @Test
+    void add_archiveThroughAbsoluteSymlinkInTarget_followedInsideTarget() throws Exception {
+        Path rootfs = context.resolve("rootfs.tar");
+        try (var out = Files.newOutputStream(rootfs);
+             var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            tarDir(t, "run/");
+            tarDir(t, "var/");
+            var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("var/run",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName("/run");
+            t.putArchiveEntry(link);
+            t.closeArchiveEntry();
+        }
+        Path payload = context.resolve("payload.tar");
+        byte[] head = "ref: refs/heads/main\n".getBytes(StandardCharsets.UTF_8);
+        try (var out = Files.newOutputStream(payload);
+             var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            tarDir(t, "var/run/act/");
+            tarDir(t, "var/run/act/.git/");
+            var file = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("var/run/act/.git/HEAD");
+            file.setSize(head.length);
+            t.putArchiveEntry(file);
+            t.write(head);
+            t.closeArchiveEntry();
+            var hard = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("var/run/act/.git/HEAD.link",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            hard.setLinkName("var/run/act/.git/HEAD");
+            t.putArchiveEntry(hard);
+            t.closeArchiveEntry();
+        }
+        run(addOf("/", "rootfs.tar"));
+        run(addOf("/", "payload.tar"));
+        assertEquals("ref: refs/heads/main\n", read(target.resolve("run/act/.git/HEAD")));
+        assertEquals(Files.getAttribute(target.resolve("run/act/.git/HEAD"), "unix:ino"),
+                Files.getAttribute(target.resolve("run/act/.git/HEAD.link"), "unix:ino"));
+        assertTrue(Files.isSymbolicLink(target.resolve("var/run")));
+    }
+
+    @Test
+    void add_archiveWithImpliedParentDirectories_extracted() throws Exception {
+        ArchiveFixtures.compressed(context.resolve("t.tar.gz"), "gzip", Map.of("etc/dnf/dnf.conf", "content0"));
+        run(addOf("/", "t.tar.gz"));
+        assertEquals("content0", read(target.resolve("etc/dnf/dnf.conf")));
+    }
+
+    private static void tarDir(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream t, String name)
+            throws IOException {
+        var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name,
+                org.apache.commons.compress.archivers.tar.TarConstants.LF_DIR);
+        e.setMode(040755);
+        t.putArchiveEntry(e);
+        t.closeArchiveEntry();
     }
 
     // ---- ADD: URLs
