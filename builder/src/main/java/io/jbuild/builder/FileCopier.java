@@ -21,6 +21,12 @@ import java.util.Objects;
  * target root (missing directories created 0755), and each source is copied with {@link TreeCopier}.
  * ADD also unpacks local tar archives (plain, gzip, bzip2, xz, zstd), downloads http(s) URLs and
  * clones git repositories.
+ *
+ * <p>Where the classic builder and BuildKit differ, this follows BuildKit: {@code ../} in a source
+ * is clamped at the root rather than an error, several sources onto a destination without a
+ * trailing slash are copied in turn onto the same path (no "must end with a /" error), and a
+ * wildcard that matches nothing copies nothing. Each source is one copy operation, so hardlinks
+ * are kept within a source (all its wildcard matches), not across sources.
  */
 final class FileCopier {
     private final HttpClient http;
