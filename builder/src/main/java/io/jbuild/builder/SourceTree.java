@@ -109,7 +109,7 @@ final class SourceTree {
             try {
                 match = GoGlob.match(pattern, childRel);
             } catch (GoGlob.BadPatternException e) {
-                throw new IOException("bad pattern " + FileCopier.quote(pattern) + ": syntax error in pattern");
+                match = false; // fsutil ignores filepath.Match's error: a malformed pattern matches nothing
             }
             if (match) {
                 out.add(prefix.equals("/") ? "/" + childRel : prefix + "/" + childRel);

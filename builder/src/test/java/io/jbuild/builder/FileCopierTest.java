@@ -375,6 +375,30 @@ class FileCopierTest {
         assertEquals("x", read(target.resolve("renamed")));
     }
 
+    @Test
+    void copy_malformedWildcard_matchesNothingAsBuildKit() throws Exception {
+        write(context.resolve("[abc"), "x");
+        run(copyOf("/out/", "[abc"));
+        assertFalse(Files.exists(target.resolve("out/[abc")));
+    }
+
+    @Test
+    void copy_symlinkLoopInSource_failsWithoutHanging() throws Exception {
+        Files.createSymbolicLink(context.resolve("a"), Path.of("b"));
+        Files.createSymbolicLink(context.resolve("b"), Path.of("a"));
+        BuildException e = fails(copyOf("/", "a"));
+        assertTrue(e.getMessage().contains("too many levels of symbolic links"), e.getMessage());
+    }
+
+    @Test
+    void copy_symlinkLoopInDest_failsWithoutHanging() throws Exception {
+        write(context.resolve("f"), "x");
+        Files.createSymbolicLink(target.resolve("a"), Path.of("/b"));
+        Files.createSymbolicLink(target.resolve("b"), Path.of("/a"));
+        BuildException e = fails(copyOf("/a/f", "f"));
+        assertTrue(e.getMessage().contains("too many levels of symbolic links"), e.getMessage());
+    }
+
     // ---- symlinks in sources
 
     @Test
