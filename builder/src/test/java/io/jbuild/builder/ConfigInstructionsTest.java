@@ -369,6 +369,33 @@ class ConfigInstructionsTest {
         assertEquals(List.of("A=1"), out.config().env());
     }
 
+    // runCommandString: one entry per ARG key at its first position, the env value winning (ENV after ARG)
+    @Test
+    void runArgs_duplicatesAndEnv_orderedOnceEnvWins() {
+        List<io.jbuild.dockerfile.ArgInstruction.Definition> declared = List.of(
+                new io.jbuild.dockerfile.ArgInstruction.Definition("foo", "bar"),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("bar", "123"),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("foo", "bar2"),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("unset", null),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("home", null));
+        Map<String, String> args = ConfigInstructions.runArgs(declared,
+                Map.of("foo", "bar2", "bar", "456", "home", "/root"));
+        assertEquals(List.of("foo=bar2", "bar=456", "unset=", "home=/root"),
+                args.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    // commitToHistory: comment "buildkit.dockerfile.v0", empty_layer per instruction, none for ONBUILD
+    @Test
+    void history_entries_commentAndEmptyLayer() throws Exception {
+        ImageConfig.History env = ConfigInstructions.history(base(), parse("ENV A=1"), NO_ARGS, "2026-11-23T09:00:00Z");
+        assertEquals(new ImageConfig.History("2026-11-23T09:00:00Z", "ENV A=1", null, "buildkit.dockerfile.v0", true),
+                env);
+        ImageConfig.History run = ConfigInstructions.history(base(), parse("RUN make"), NO_ARGS, null);
+        assertEquals("RUN /bin/sh -c make # buildkit", run.createdBy());
+        assertFalse(run.isEmptyLayer());
+        assertNull(ConfigInstructions.history(base(), parse("ONBUILD RUN x"), NO_ARGS, null));
+    }
+
     @Test
     void duration_goFormat() {
         assertEquals("0s", GoFormats.duration(0));

@@ -97,6 +97,17 @@ class ProgressPrintersTest {
     }
 
     @Test
+    void plain_nonUtf8Output_bytesKept() throws Exception {
+        PlainProgress progress = new PlainProgress(out, nanos::get, false);
+        BuildProgress.Step run = progress.start(1, "[1/1] RUN latin1");
+        run.log().write(new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        expected.writeBytes("#1 [1/1] RUN latin1\n#1 0.000 caf".getBytes(StandardCharsets.US_ASCII));
+        expected.writeBytes(new byte[] {(byte) 0xE9, '\n'});
+        assertArrayEquals(expected.toByteArray(), bytes.toByteArray());
+    }
+
+    @Test
     void plain_parallelSteps_interleaveByLinesWithReheaders() throws Exception {
         PlainProgress progress = new PlainProgress(out, nanos::get, false);
         at(0);
