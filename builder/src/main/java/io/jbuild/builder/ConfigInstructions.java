@@ -60,6 +60,20 @@ final class ConfigInstructions {
     private ConfigInstructions() {
     }
 
+    /** BuildKit's default {@code PATH} for Linux images ({@code system.DefaultPathEnvUnix}). */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * The image a {@code FROM scratch} stage starts from, as BuildKit's {@code emptyImage}: no layers,
+     * WorkingDir {@code /}, and {@code PATH} set to {@link #DEFAULT_PATH} except on Windows.
+     */
+    static ImageConfig scratch(io.jbuild.layerstore.Platform platform) {
+        List<String> env = "windows".equals(platform.os()) ? null : List.of("PATH=" + DEFAULT_PATH);
+        ContainerConfig config = new ContainerConfig(null, null, env, null, null, null, "/", null, null, null, null,
+                null, null);
+        return ImageConfig.scratch(platform).withConfig(config);
+    }
+
     /** BuildKit's {@code defaultShell(os)}: {@code cmd /S /C} on Windows, else {@code /bin/sh -c}. */
     static List<String> defaultShell(String os) {
         return "windows".equals(os) ? WINDOWS_SHELL : DEFAULT_SHELL;

@@ -105,6 +105,42 @@ class ConfigInstructionsTest {
         assertEquals(List.of("serve"), out.config().cmd());
     }
 
+    // dockerfile_cmd_test.go testCmdShell... : SHELL ["ls"] then ENTRYPOINT my entrypoint -> [ls "my entrypoint"], Cmd nil
+    @Test
+    void apply_entrypointShellFormAfterShell_usesShellAndClearsCmd() throws Exception {
+        ImageConfig out = apply(apply(base(), "SHELL [\"ls\"]"), "ENTRYPOINT my entrypoint");
+        assertEquals(List.of("ls", "my entrypoint"), out.config().entrypoint());
+        assertNull(out.config().cmd());
+    }
+
+    // dockerfile_cmd_test.go testDefaultShellAndPath: Windows shell-form ENTRYPOINT uses cmd /S /C, no PATH
+    @Test
+    void apply_entrypointOnWindows_usesCmdShell() throws Exception {
+        ImageConfig windows = ConfigInstructions.scratch(Platform.of("windows", "amd64", null));
+        assertEquals(List.of(), windows.config().env());
+        ImageConfig out = apply(windows, "ENTRYPOINT foo bar");
+        assertEquals(List.of("cmd", "/S", "/C", "foo bar"), out.config().entrypoint());
+    }
+
+    // convert.go emptyImage: FROM scratch has WorkingDir "/" and the default PATH on Linux
+    @Test
+    void scratch_linux_defaultPathAndRootWorkdir() {
+        ImageConfig scratch = ConfigInstructions.scratch(Platform.of("linux", "arm64", "v8"));
+        assertEquals(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                scratch.config().env());
+        assertEquals("/", scratch.config().workingDir());
+        assertEquals(List.of(), scratch.rootfs().diffIds());
+        assertEquals("v8", scratch.variant());
+    }
+
+    // addEnv uses shell.EqualEnvKeys: case-insensitive on Windows
+    @Test
+    void apply_envOnWindows_replacesCaseInsensitively() throws Exception {
+        ImageConfig windows = ConfigInstructions.scratch(Platform.of("windows", "amd64", null));
+        ImageConfig out = apply(apply(windows, "ENV Path=C:/a"), "ENV PATH=C:/b");
+        assertEquals(List.of("PATH=C:/b"), out.config().env());
+    }
+
     // dispatchEnv + addEnv: replace in place (order kept), else append; history "ENV k=v k2=v2"
     @Test
     void apply_env_replacesInPlaceAndAppends() throws Exception {
