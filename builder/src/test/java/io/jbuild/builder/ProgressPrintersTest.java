@@ -355,11 +355,14 @@ class ProgressPrintersTest {
         assertInstanceOf(PlainProgress.class, ProgressPrinters.create(ProgressMode.PLAIN, out, true));
         assertInstanceOf(PlainProgress.class, ProgressPrinters.create(ProgressMode.QUIET, out, true));
         assertInstanceOf(RawJsonProgress.class, ProgressPrinters.create(ProgressMode.RAWJSON, out, true));
-        try (BuildProgress tty = ProgressPrinters.create(ProgressMode.AUTO, out, true)) {
+        try (BuildProgress tty = ProgressPrinters.create(ProgressMode.TTY, out, false)) {
             assertInstanceOf(TtyProgress.class, tty);
             tty.start(1, "[1/1] RUN x").close();
         }
         assertTrue(output().contains("FINISHED"));
+        BuildProgress auto = ProgressPrinters.create(ProgressMode.AUTO, out, true);
+        auto.close();
+        assertEquals("dumb".equals(System.getenv("TERM")) ? PlainProgress.class : TtyProgress.class, auto.getClass());
     }
 
     private static final class MutableClock extends Clock {
