@@ -433,7 +433,7 @@ class ConfigInstructionsTest {
     }
 
     @Test
-    void duration_goFormat() {
+    void duration_goValues_formattedAsGo() {
         assertEquals("0s", GoFormats.duration(0));
         assertEquals("1ns", GoFormats.duration(1));
         assertEquals("1.5\u00b5s", GoFormats.duration(1_500));
