@@ -52,7 +52,8 @@ public final class StoreChecker {
         LAYER_DIR_CHANGED(Severity.DAMAGE),
         LAYER_DIR_UNRECORDED(Severity.WARNING),
         UNEXPECTED_FILE(Severity.WARNING),
-        MISSING_PLATFORM(Severity.INFO),
+        /** Referenced but not needed in the store: another platform of an index, or a foreign layer. */
+        NOT_STORED(Severity.INFO),
         STALE_RECORD(Severity.INFO),
         STALE_TEMP(Severity.INFO);
 
@@ -224,7 +225,7 @@ public final class StoreChecker {
                 report(Kind.MISSING_BLOB, path, d.mediaType() + " referenced by " + referrer
                         + " is missing; pull, load or build the image again");
             } else {
-                report(Kind.MISSING_PLATFORM, path, d.mediaType() + " referenced by " + referrer
+                report(Kind.NOT_STORED, path, d.mediaType() + " referenced by " + referrer
                         + " is not in the store (another platform, or a foreign layer)");
             }
             return;

@@ -172,6 +172,31 @@ class ImageArchivesTest {
     }
 
     @Test
+    void ociLayout_foreignLayerNotInStore_leftOutAndLoadsWithoutIt() throws Exception {
+        sourceImages();
+        StoredImages.Image base = StoredImages.find(source, "busybox", null).orElseThrow();
+        Digest foreignDigest = Digest.of("foreign".getBytes(StandardCharsets.UTF_8));
+        Descriptor foreign = new Descriptor(MediaType.DOCKER_FOREIGN_LAYER_GZIP, foreignDigest, 7,
+                List.of("https://example.com/layer"), null, null, null, null);
+        List<Descriptor> layers = new ArrayList<>(base.manifest().layers());
+        layers.add(foreign);
+        List<Digest> diffIds = new ArrayList<>(base.diffIds());
+        diffIds.add(foreignDigest);
+        ImageConfig config = base.config().value().withRootfs(ImageConfig.RootFs.of(diffIds), List.of());
+        Descriptor configDescriptor = source.write(MediaType.OCI_CONFIG, Json.write(config));
+        Descriptor manifest = source.write(MediaType.OCI_MANIFEST, Json.write(Manifest.of(configDescriptor, layers)));
+        NamedImage image = new NamedImage("docker.io/library/foreign:v1", manifest);
+
+        byte[] tar = oci(List.of(image));
+        assertFalse(names(tar).contains("blobs/sha256/" + foreignDigest.encoded()));
+        BlobStore target = target();
+        assertEquals(List.of(image), ImageImporter.load(target, file("foreign.tar", tar)));
+        List<StoreChecker.Problem> problems = StoreChecker.check(target);
+        assertEquals(List.of(StoreChecker.Kind.NOT_STORED),
+                problems.stream().map(StoreChecker.Problem::kind).toList());
+    }
+
+    @Test
     void writeOciLayoutDirectory_notEmpty_refused() throws Exception {
         sourceImages();
         Path dir = Files.createDirectories(temp.resolve("full"));
