@@ -371,6 +371,48 @@ class ImageArchivesTest {
     }
 
     @Test
+    void load_dockerArchiveWithSymlinkedLayer_likeClassicDockerSave_loads() throws Exception {
+        ByteArrayOutputStream layerBytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream layer = new TarArchiveOutputStream(layerBytes)) {
+            TarArchiveEntry e = new TarArchiveEntry("hello.txt");
+            byte[] data = "hello\n".getBytes(StandardCharsets.UTF_8);
+            e.setSize(data.length);
+            layer.putArchiveEntry(e);
+            layer.write(data);
+            layer.closeArchiveEntry();
+        }
+        byte[] layer = layerBytes.toByteArray();
+        Digest diffId = Digest.of(layer);
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"" + diffId + "\",\"" + diffId + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String configName = Digest.of(config).encoded() + ".json";
+        ByteArrayOutputStream archive = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(archive)) {
+            for (Object[] f : new Object[][] {{configName, config}, {"aaa/layer.tar", layer},
+                    {"manifest.json", ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"twice:v1\"],"
+                            + "\"Layers\":[\"aaa/layer.tar\",\"bbb/layer.tar\"]}]").getBytes(StandardCharsets.UTF_8)}}) {
+                TarArchiveEntry e = new TarArchiveEntry((String) f[0]);
+                e.setSize(((byte[]) f[1]).length);
+                out.putArchiveEntry(e);
+                out.write((byte[]) f[1]);
+                out.closeArchiveEntry();
+            }
+            TarArchiveEntry link = new TarArchiveEntry("bbb/layer.tar", TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName("../aaa/layer.tar");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+        }
+        BlobStore target = target();
+        List<NamedImage> loaded = ImageImporter.load(target, file("twice.tar", archive.toByteArray()));
+        assertEquals("docker.io/library/twice:v1", loaded.get(0).name());
+        StoredImages.Image image = StoredImages.find(target, "twice:v1", null).orElseThrow();
+        assertEquals(Digest.of(config), image.config().digest());
+        assertEquals(2, image.manifest().layers().size());
+        assertEquals(image.manifest().layers().get(0), image.manifest().layers().get(1));
+        assertEquals("hello\n", Files.readString(StoredImages.layerDirs(target, image).get(1).resolve("hello.txt")));
+    }
+
+    @Test
     void load_neitherLayout_clearError() throws Exception {
         StoreException e = assertThrows(StoreException.class,
                 () -> ImageImporter.load(target(), file("x.tar", tar(new TarArchiveEntry("hello.txt")))));
