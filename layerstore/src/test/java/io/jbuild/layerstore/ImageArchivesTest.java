@@ -413,6 +413,28 @@ class ImageArchivesTest {
     }
 
     @Test
+    void load_dockerArchiveWithBlobPaths_likeDocker25WithoutOciLayout_loads() throws Exception {
+        sourceImages();
+        StoredImages.Image original = StoredImages.find(source, "busybox", null).orElseThrow();
+        StringBuilder manifest = new StringBuilder("[{\"Config\":\"blobs/sha256/")
+                .append(original.config().digest().encoded()).append("\",\"RepoTags\":[\"busybox:latest\"],\"Layers\":[");
+        for (int i = 0; i < original.manifest().layers().size(); i++) {
+            manifest.append(i == 0 ? "" : ",").append("\"blobs/sha256/")
+                    .append(original.manifest().layers().get(i).digest().encoded()).append('"');
+        }
+        manifest.append("]}]");
+        byte[] hybrid = replaceEntryWith(oci(List.of(busybox)), "oci-layout", null);
+        TarArchiveEntry entry = new TarArchiveEntry("manifest.json");
+        hybrid = appendEntry(hybrid, entry, manifest.toString().getBytes(StandardCharsets.UTF_8));
+        BlobStore target = target();
+        List<NamedImage> loaded = ImageImporter.load(target, file("hybrid.tar", hybrid));
+        assertEquals(busybox.name(), loaded.get(0).name());
+        StoredImages.Image image = StoredImages.find(target, "busybox", null).orElseThrow();
+        assertEquals(original.config().digest(), image.config().digest());
+        assertEquals(original.manifest().layers(), image.manifest().layers());
+    }
+
+    @Test
     void load_neitherLayout_clearError() throws Exception {
         StoreException e = assertThrows(StoreException.class,
                 () -> ImageImporter.load(target(), file("x.tar", tar(new TarArchiveEntry("hello.txt")))));
@@ -428,6 +450,10 @@ class ImageArchivesTest {
     }
 
     private static byte[] appendEntry(byte[] tar, TarArchiveEntry extra) throws IOException {
+        return appendEntry(tar, extra, new byte[] {'x'});
+    }
+
+    private static byte[] appendEntry(byte[] tar, TarArchiveEntry extra, byte[] content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar));
              TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
@@ -436,9 +462,9 @@ class ImageArchivesTest {
                 in.transferTo(out);
                 out.closeArchiveEntry();
             }
-            extra.setSize(1);
+            extra.setSize(content.length);
             out.putArchiveEntry(extra);
-            out.write('x');
+            out.write(content);
             out.closeArchiveEntry();
         }
         return bytes.toByteArray();
@@ -458,6 +484,9 @@ class ImageArchivesTest {
              TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
             for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 byte[] data = e.getName().equals(name) ? content : in.readAllBytes();
+                if (data == null) {
+                    continue;
+                }
                 e.setSize(data.length);
                 out.putArchiveEntry(e);
                 out.write(data);
