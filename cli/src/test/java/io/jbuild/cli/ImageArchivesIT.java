@@ -341,6 +341,11 @@ class ImageArchivesIT {
         assertTrue(fsck.out().contains("used by manifest " + image.manifest().digest() + " of tag " + BUSYBOX),
                 fsck.out());
         assertTrue(fsck.out().endsWith(": 1 damaged\n"), fsck.out());
+
+        Files.write(blob, Files.readAllBytes(blob)); // unchanged content: still corrupt, deep adds nothing new
+        Result deep = jbuild("fsck", "--deep", "--root", root(store));
+        assertEquals(1, deep.exit(), deep.out());
+        assertTrue(deep.out().endsWith(": 1 damaged\n"), deep.out());
     }
 
     // ------------------------------------------------------------------ SIGKILL half way
@@ -444,7 +449,7 @@ class ImageArchivesIT {
         assertTrue(retry.waitFor(300, TimeUnit.SECONDS), "retried load did not finish");
         assertEquals(0, retry.exitValue(), Files.readString(temp.resolve("jar.err")));
         assertEquals("Loaded image: docker.io/library/big:v1\n", Files.readString(temp.resolve("jar.out")));
-        Result after = jbuild("fsck", "--root", root(root));
+        Result after = jbuild("fsck", "--deep", "--root", root(root));
         assertEquals(0, after.exit(), after.out());
         assertEquals("checked " + root + ": no damage\n", after.out());
         StoredImages.Image big = StoredImages.find(BlobStore.open(root), "big:v1", null).orElseThrow();
