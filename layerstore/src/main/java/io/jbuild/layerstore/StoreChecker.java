@@ -112,10 +112,21 @@ public final class StoreChecker {
      * compares it with the diff id its config states (reads every layer once more).
      */
     public static List<Problem> check(Path root, boolean deep) throws StoreException {
-        if (!Files.isDirectory(root.resolve("blobs")) || !Files.exists(root.resolve("index.json"))) {
-            throw new StoreException("check store " + root + ": no store there (no blobs/ or index.json)");
+        if (!Files.isDirectory(root.resolve("blobs"))) {
+            throw new StoreException("check store " + root + ": no store there (no blobs/ directory)");
         }
-        return check(BlobStore.openWithoutCleaning(root), deep);
+        List<Problem> missing = new ArrayList<>();
+        for (String name : List.of("oci-layout", "index.json")) {
+            Path file = root.resolve(name);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                missing.add(new Problem(Kind.INVALID_DOCUMENT, file, "missing" + (name.equals("index.json")
+                        ? ": every tag is lost; an empty one was written, restore it from a backup if there is one"
+                        : "; it was written again")));
+            }
+        }
+        List<Problem> problems = new ArrayList<>(missing);
+        problems.addAll(check(BlobStore.openWithoutCleaning(root), deep));
+        return List.copyOf(problems);
     }
 
     /** Checks an open store (whose {@code tmp/} was already cleaned when it was opened). */

@@ -165,6 +165,15 @@ class StoreCheckerTest {
     }
 
     @Test
+    void check_indexJsonDeleted_damageReported() throws Exception {
+        Files.delete(store.root().resolve("index.json"));
+        List<StoreChecker.Problem> problems = check();
+        assertEquals(List.of(StoreChecker.Kind.INVALID_DOCUMENT), kinds(problems));
+        assertTrue(problems.get(0).message().startsWith("missing: every tag is lost"), problems.get(0).message());
+        assertTrue(problems.get(0).isDamage());
+    }
+
+    @Test
     void check_descriptorSizeWrong_damage() throws Exception {
         Descriptor d = store.resolve("docker.io/library/busybox:latest").orElseThrow();
         store.tag("docker.io/library/busybox:latest", new Descriptor(d.mediaType(), d.digest(), d.size() + 1,
