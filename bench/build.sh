@@ -7,7 +7,7 @@
 # Cases (generated under $BENCH_TMP, default /tmp/jbuild-bench-build):
 #   one-run      FROM base; RUN writing one small file
 #   multi-stage  a builder stage (RUNs making ~20 MiB in 200 files) and a final stage copying its output
-#   big-context  COPY of a 200 MiB context of 2,000 files (100 KiB of random bytes each)
+#   big-context  COPY of a 200 MiB context of 2,000 files (104,858 random bytes each)
 #
 # buildah runs as `buildah --storage-driver overlay bud --layers --isolation oci` (runc, a layer per
 # step, as jbuild does). jbuild is run through ./jbuild; while `jbuild build` prints "not
@@ -37,7 +37,7 @@ cleanup() {
 # buildah's overlay storage leaves mounts: unmount everything under our stores before removing them
 clean_stores() {
   if [ -d "$work/stores" ]; then
-    grep -o " $work/stores/[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
+    { grep -o " $work/stores/[^ ]*" /proc/self/mounts 2>/dev/null || true; } | sort -r | while read -r m; do
       umount -l "$m" 2>/dev/null || true
     done
     rm -rf "$work/stores"
@@ -73,7 +73,8 @@ def put(data):
 ld, ls = put(gz)
 config = {"architecture": "amd64", "os": "linux",
           "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "Cmd": ["sh"]},
-          "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(raw).hexdigest()]}}
+          "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(raw).hexdigest()]},
+          "history": [{"created": "1970-01-01T00:00:00Z", "created_by": "jbuild bench base: busybox-static"}]}
 cd, cs = put(json.dumps(config, separators=(",", ":")).encode())
 manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
@@ -141,7 +142,7 @@ ARG BASE
 FROM ${BASE}
 COPY . /data/
 EOF
-echo "generating the 200 MiB context (2,000 files of 100 KiB) ..."
+echo "generating the 200 MiB context (2,000 files of 104,858 bytes) ..."
 python3 - "$cases/big-context/context" <<'PY'
 import os, sys
 root = sys.argv[1]
@@ -150,7 +151,7 @@ for d in range(20):
     os.makedirs(sub, exist_ok=True)
     for f in range(100):
         with open(os.path.join(sub, "file%03d.bin" % f), "wb") as out:
-            out.write(os.urandom(100 * 1024))
+            out.write(os.urandom(104858))
 PY
 echo "context: $(find "$cases/big-context/context" -type f | wc -l) files, $(du -sm "$cases/big-context/context" | cut -f1) MiB"
 
@@ -175,7 +176,7 @@ buildah_cold() {   # case -> nanoseconds on stdout
   echo $((t1 - t0))
 }
 
-jbuild_cold() {   # case -> nanoseconds, or "na"
+jbuild_cold() {   # case -> nanoseconds on stdout
   local c="$1" s="$work/stores/jbuild"
   clean_stores; mkdir -p "$s"; sync
   local t0 t1 rc=0
@@ -185,26 +186,38 @@ jbuild_cold() {   # case -> nanoseconds, or "na"
   t1=$(now)
   clean_stores
   if [ "$rc" != 0 ]; then
-    if grep -q "not implemented" "$work/jbuild-$c.log"; then
-      echo na
-      return
-    fi
     echo "jbuild failed on $c:" >&2; cat "$work/jbuild-$c.log" >&2; exit 1
   fi
   echo $((t1 - t0))
 }
 
-"$root/jbuild" --version >/dev/null 2>&1 || echo "(./jbuild --version failed: the jbuild column will be n/a)" >&2
+# does `jbuild build` run builds yet? (a probe build in a throwaway store)
+if ! "$root/jbuild" --version >/dev/null 2>&1; then
+  jbuild_state=na; jbuild_note="./jbuild --version failed"
+else
+  mkdir -p "$work/probe"
+  printf 'FROM scratch\nLABEL probe=1\n' > "$work/probe/Dockerfile"
+  if JBUILD_ROOT="$work/probe-store" "$root/jbuild" build -f "$work/probe/Dockerfile" "$work/probe" \
+      > "$work/probe.log" 2>&1; then
+    jbuild_state=ok
+  elif grep -q "not implemented" "$work/probe.log"; then
+    jbuild_state=na; jbuild_note="$(head -1 "$work/probe.log")"
+  else
+    jbuild_state=ok   # it runs builds; a real failure will show in the timed runs
+  fi
+  rm -rf "$work/probe" "$work/probe-store"
+fi
+[ "$jbuild_state" = na ] && echo "jbuild: n/a ($jbuild_note)"
 
 results=()
 for c in one-run multi-stage big-context; do
   best_b=""; best_j=""
   for i in $(seq 1 "$runs"); do
     b=$(buildah_cold "$c")
-    j=$(jbuild_cold "$c" 2>/dev/null || echo na)
-    [ -z "$best_b" ] || [ "$b" -lt "$best_b" ] && best_b=$b
+    if [ "$jbuild_state" = ok ]; then j=$(jbuild_cold "$c"); else j=na; fi
+    if [ -z "$best_b" ] || [ "$b" -lt "$best_b" ]; then best_b=$b; fi
     if [ "$j" != na ]; then
-      { [ -z "$best_j" ] || [ "$j" -lt "$best_j" ]; } && best_j=$j
+      if [ -z "$best_j" ] || [ "$j" -lt "$best_j" ]; then best_j=$j; fi
       jv="$(secs "$j") s"
     else
       jv="n/a"
