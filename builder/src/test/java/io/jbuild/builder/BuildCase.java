@@ -99,25 +99,22 @@ public record BuildCase(String name, Path dir, Map<String, String> buildArgs, St
         return dir.resolve("Dockerfile");
     }
 
-    /** The build context: {@code context/}, or an empty temp dir when the case has none. */
-    public Path context() throws IOException {
-        Path c = dir.resolve("context");
-        if (Files.isDirectory(c)) {
-            return c;
-        }
-        Path empty = Path.of(System.getProperty("java.io.tmpdir"), "jbuild-corpus-empty-context");
-        Files.createDirectories(empty);
-        return empty;
+    /** The build context, {@code context/}; a case without that directory has an empty context. */
+    public Path context() {
+        return dir.resolve("context");
     }
 
     /**
      * Copies {@code source} (a context dir) to {@code target} as a git checkout under umask 022 has it,
      * whatever the umask of the checkout at hand: directories 0755, files 0755 when their owner may
      * execute them, else 0644; symlinks as they are. Builds use the copy, so that expectations do not
-     * depend on how the repository was checked out.
+     * depend on how the repository was checked out. A missing {@code source} gives an empty dir.
      */
     public static Path normalisedCopy(Path source, Path target) throws IOException {
         Files.createDirectories(target);
+        if (!Files.exists(source)) {
+            return target;
+        }
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path p : paths.sorted().toList()) {
                 Path to = target.resolve(source.relativize(p).toString());
