@@ -341,16 +341,14 @@ final class StageExecutor {
 
     // ------------------------------------------------------------------ layers
 
-    /** Unmounts the step and turns its change set into a layer (none when nothing changed). */
+    /**
+     * Unmounts the step and turns its change set into a layer. An empty change set still makes a
+     * (empty) layer, as BuildKit's exporter keeps one for every history entry that is not empty_layer.
+     */
     private void commit(StepMount mount, String createdBy) throws BuildException {
         mount.unmount();
         mount.pruneCopiedUpDirectories(state.layerDirs(ctx.store));
         ImageConfig.History entry;
-        if (mount.unchanged()) {
-            entry = new ImageConfig.History(ctx.now(), createdBy, null, ConfigInstructions.HISTORY_COMMENT, Boolean.TRUE);
-            state = state.withHistory(entry);
-            return;
-        }
         try {
             Layer layer = new LayerWriter(ctx.layerOptions).write(mount.upper(), ctx.store);
             ctx.store.commitLayerDir(mount.upper(), layer.diffId());
