@@ -4,6 +4,7 @@ import io.jbuild.layerstore.StoreException;
 import io.jbuild.layerstore.TarExtractor;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 import java.io.BufferedInputStream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
@@ -22,9 +24,12 @@ import java.util.zip.GZIPInputStream;
  * or zstd (recognised by content, as moby's {@code DecompressStream} and a tar header that reads).
  * gzip and bzip2 are decompressed in process; xz and zstd through the system's {@code xz} and
  * {@code zstd} commands, there being no decoder for them among the build's dependencies.
+ * Extraction is {@link TarExtractor}'s (hardened, ROOTFS mode), except that {@code .wh.*} names
+ * are files like any other, as in Docker's Untar.
  */
 final class Archives {
     private static final int BLOCK = 512;
+    private static final String WHITEOUT_PREFIX = ".wh.";
 
     private Archives() {
     }
@@ -129,10 +134,10 @@ final class Archives {
     static void unpack(Path file, CopyRequest request, FileCopier.Destination dest, Path target) throws IOException {
         Path dir = RootPaths.resolve(target, dest.path(), true);
         TreeCopier.mkdirAll(dir, 0755, request.uid(), request.gid());
-        try (InputStream in = open(file)) {
-            TarExtractor.of(TarExtractor.Mode.ROOTFS).extract(in, dir);
-        } catch (StoreException e) {
-            throw new IOException("unpack " + file.getFileName() + ": " + e.getMessage(), e);
+        if (hasWhiteoutNames(file)) {
+            unpackLiterally(file, dir);
+        } else {
+            extract(file, dir);
         }
         if (request.uid() != null) {
             Path realDir = dir.toRealPath();
@@ -147,6 +152,97 @@ final class Archives {
                 }
             }
         }
+    }
+
+    private static void extract(Path tar, Path dir) throws IOException {
+        try (InputStream in = open(tar)) {
+            TarExtractor.of(TarExtractor.Mode.ROOTFS).extract(in, dir);
+        } catch (StoreException e) {
+            throw new IOException("unpack " + tar.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasWhiteoutNames(Path file) throws IOException {
+        try (InputStream in = open(file);
+             TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                for (String part : RootPaths.components(entry.getName())) {
+                    if (part.startsWith(WHITEOUT_PREFIX)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Docker's Untar takes {@code .wh.*} names literally (only layers have whiteouts), while our
+     * extractor applies them: the archive is rewritten with those names replaced by placeholders,
+     * extracted, and the placeholders renamed back, deepest first.
+     */
+    private static void unpackLiterally(Path file, Path dir) throws IOException {
+        String marker = ".jbuild-literal-" + java.util.UUID.randomUUID() + "-";
+        java.util.Set<String> renamed = new java.util.TreeSet<>(
+                java.util.Comparator.comparingInt((String n) -> n.split("/").length).reversed()
+                        .thenComparing(java.util.Comparator.naturalOrder()));
+        Path rewritten = Files.createTempFile("jbuild-add", ".tar");
+        try {
+            try (InputStream in = open(file);
+                 TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+                 TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(rewritten),
+                         StandardCharsets.UTF_8.name())) {
+                out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    entry.setName(placeholders(entry.getName(), marker, renamed));
+                    if (entry.isLink()) {
+                        entry.setLinkName(placeholders(entry.getLinkName(), marker, new java.util.HashSet<>()));
+                    }
+                    out.putArchiveEntry(entry);
+                    if (entry.isFile() && !entry.isLink()) {
+                        tar.transferTo(out);
+                    }
+                    out.closeArchiveEntry();
+                }
+                out.finish();
+            }
+            extract(rewritten, dir);
+        } finally {
+            Files.deleteIfExists(rewritten);
+        }
+        Path realDir = dir.toRealPath();
+        for (String name : renamed) {
+            Path placeholder = RootPaths.resolve(realDir, name, false);
+            if (!RootPaths.exists(placeholder)) {
+                continue;
+            }
+            Path literal = placeholder.resolveSibling(placeholder.getFileName().toString().substring(marker.length()));
+            if (RootPaths.exists(literal)) {
+                FileCopier.deleteQuietly(literal);
+            }
+            Files.move(placeholder, literal, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** {@code name} with every component starting with {@code .wh.} prefixed by the marker; records each such path. */
+    private static String placeholders(String name, String marker, java.util.Set<String> renamed) {
+        List<String> parts = RootPaths.components(name);
+        StringBuilder out = new StringBuilder();
+        for (String part : parts) {
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            if (part.startsWith(WHITEOUT_PREFIX)) {
+                out.append(marker).append(part);
+                renamed.add(out.toString());
+            } else {
+                out.append(part);
+            }
+        }
+        return name.endsWith("/") ? out + "/" : out.toString();
     }
 
     /** A decompressing command's standard output; closing it ends the command, a failure shows at EOF. */
