@@ -6,9 +6,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The archives ADD unpacks: a regular file that is a tar, plain or compressed with gzip, bzip2, xz
- * or zstd (recognised by content, as moby's {@code DecompressStream} and a tar header that reads).
- * gzip and bzip2 are decompressed in process; xz and zstd through the system's {@code xz} and
- * {@code zstd} commands, there being no decoder for them among the build's dependencies.
+ * or zstd (recognised by content, as moby's {@code DecompressStream} and a tar header that reads),
+ * all decompressed in process (commons-compress with the xz and zstd-jni decoders).
  * Extraction is {@link TarExtractor}'s (hardened, ROOTFS mode), except that {@code .wh.*} names
  * are files like any other, as in Docker's Untar.
  */
@@ -69,20 +68,12 @@ final class Archives {
             case BZIP2:
                 return new BZip2CompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 65536), true);
             case XZ:
-                return decompressor(file, "xz");
+                return new XZCompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 65536), true);
             case ZSTD:
-                return decompressor(file, "zstd");
+                return new ZstdCompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 65536));
             default:
                 return new BufferedInputStream(Files.newInputStream(file), 65536);
         }
-    }
-
-    private static InputStream decompressor(Path file, String command) throws IOException {
-        Process process = new ProcessBuilder(command, "-dc")
-                .redirectInput(file.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        return new ProcessOutput(process, command);
     }
 
     /** Whether {@code file} (resolved already) is a regular file holding a tar archive. */
@@ -243,56 +234,5 @@ final class Archives {
             }
         }
         return name.endsWith("/") ? out + "/" : out.toString();
-    }
-
-    /** A decompressing command's standard output; closing it ends the command, a failure shows at EOF. */
-    private static final class ProcessOutput extends FilterInputStream {
-        private final Process process;
-        private final String command;
-
-        ProcessOutput(Process process, String command) {
-            super(new BufferedInputStream(process.getInputStream(), 65536));
-            this.process = process;
-            this.command = command;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                checkExit();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n < 0) {
-                checkExit();
-            }
-            return n;
-        }
-
-        private void checkExit() throws IOException {
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                    throw new IOException(command + " -dc failed" + (process.isAlive() ? "" : " with exit status "
-                            + process.exitValue()));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(command + " -dc interrupted", e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                process.destroy();
-            }
-        }
     }
 }
