@@ -1107,6 +1107,22 @@ class FileCopierTest {
         t.closeArchiveEntry();
     }
 
+    @Test
+    void add_archiveWithWhiteoutNames_extractsThemLiterallyAsDocker() throws Exception {
+        write(target.resolve("out/foo"), "existing");
+        write(target.resolve("out/bar/kept"), "kept");
+        ArchiveFixtures.tar(context.resolve("layer.tar"), Map.of(".wh.foo", "", "bar/.wh..wh..opq", "",
+                ".wh.dir/", "", ".wh.dir/inner", "inner", "plain", "p"));
+        run(addOf("/out/", "layer.tar"));
+        assertEquals("existing", read(target.resolve("out/foo")));
+        assertEquals("kept", read(target.resolve("out/bar/kept")));
+        assertTrue(Files.isRegularFile(target.resolve("out/.wh.foo")));
+        assertTrue(Files.isRegularFile(target.resolve("out/bar/.wh..wh..opq")));
+        assertEquals("inner", read(target.resolve("out/.wh.dir/inner")));
+        assertEquals("p", read(target.resolve("out/plain")));
+        assertEquals(List.of(".wh.dir", ".wh.foo", "bar", "foo", "plain"), list(target.resolve("out")));
+    }
+
     // ---- ADD: URLs
 
     @Test
