@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -38,15 +37,10 @@ class BuildCorpusIT {
     private static Path work;
     private static String baseRef;
     private static ImageSnapshot base;
-    private static String notImplemented;
 
     @BeforeAll
     static void start() throws Exception {
         work = Files.createTempDirectory("jbuild-corpus-it");
-        notImplemented = probeNotImplemented(work);
-        if (notImplemented != null) {
-            return;
-        }
         registry = TestRegistry.start();
         BlobStore store = BlobStore.open(work.resolve("base-store"));
         baseRef = CorpusImages.pushBase(store, registry.host());
@@ -63,29 +57,11 @@ class BuildCorpusIT {
         }
     }
 
-    // TODO(core): remove this guard when `jbuild build` runs builds.
-    /** The builder's "not implemented" message while {@code build} cannot run builds yet, else null. */
-    private static String probeNotImplemented(Path dir) throws IOException {
-        Path context = Files.createDirectories(dir.resolve("probe"));
-        Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nLABEL probe=1\n");
-        Result r = jbuild(dir.resolve("probe-store"), "build", "-f", context.resolve("Dockerfile").toString(),
-                context.toString());
-        String text = r.out + r.err;
-        if (r.exit != 0 && text.contains("not implemented")) {
-            System.err.println("\n**************************************************************************\n"
-                    + "BuildCorpusIT: SKIPPED, `jbuild build` is not implemented yet:\n  " + text.strip()
-                    + "\n**************************************************************************\n");
-            return text.strip();
-        }
-        return null;
-    }
-
     @TestFactory
     List<DynamicTest> corpus() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (BuildCase c : BuildCase.all()) {
             tests.add(DynamicTest.dynamicTest(c.name(), () -> {
-                Assumptions.assumeTrue(notImplemented == null, "jbuild build is not implemented yet: " + notImplemented);
                 build(c);
             }));
         }
