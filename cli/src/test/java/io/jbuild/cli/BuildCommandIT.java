@@ -154,6 +154,38 @@ class BuildCommandIT {
         assertTrue(refused.err().contains("refused by verify policy"), refused.err());
     }
 
+    @Test
+    void build_ociOutput_umociUnpackedImageRunsWithRunc() throws Exception {
+        Path ctx = context("ARG BASE\nFROM ${BASE}\nRUN echo built by jbuild > /msg\nUSER nobody\n"
+                + "ENTRYPOINT [\"sh\", \"-c\", \"cat /msg; id -u\"]\n");
+        Path layout = temp.resolve("layout");
+        Result r = build(ctx, "-t", "run/entrypoint:1", "--output", "type=oci,dest=" + layout + ",tar=false");
+        assertEquals(0, r.exit(), r.err());
+        Path bundle = temp.resolve("bundle");
+        String unpack = exec(temp, "umoci", "unpack", "--image", layout + ":1", bundle.toString());
+        assertTrue(Files.isDirectory(bundle.resolve("rootfs/bin")), unpack);
+        ObjectMapper json = new ObjectMapper();
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.path("process")).put("terminal", false);
+        json.writeValue(bundle.resolve("config.json").toFile(), config);
+        String id = "jbuild-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try {
+            assertEquals("built by jbuild\n65534\n", exec(temp, "runc", "run", "--bundle", bundle.toString(), id));
+        } finally {
+            new ProcessBuilder("runc", "delete", "-f", id).start().waitFor();
+        }
+    }
+
+    /** Runs a command to completion; returns its standard output, failing on a non-zero exit. */
+    private static String exec(Path dir, String... command) throws Exception {
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + Files.readString(err));
+        return out;
+    }
+
     private static void copyTree(Path from, Path to) throws Exception {
         try (var paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
