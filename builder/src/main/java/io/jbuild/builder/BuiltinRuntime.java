@@ -1,6 +1,7 @@
 package io.jbuild.builder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The fallback when no OCI runtime is installed: namespace isolation from util-linux.
- * {@code unshare --mount --pid --fork --ipc --uts [--net]} runs a host shell script that mounts
+ * {@code unshare --mount --pid --ipc --uts [--net]} runs a host shell script whose first child,
+ * pid 1 of the new pid namespace (the shell itself stays outside it), mounts
  * {@code /proc}, a {@code /dev} tmpfs (with the host's null, zero, full, random, urandom and tty
  * bound in, a new devpts instance, shm and mqueue), a read-only {@code /sys}, {@code /etc/hosts}
  * and {@code /etc/resolv.conf}, the spec's extra mounts, and Docker's masked and read-only paths
@@ -21,7 +24,8 @@ import java.util.Optional;
  * open-files limit; then {@code env -i} sets the container's environment, {@code setpriv} sets
  * no-new-privileges, the capability bounding set, the group and the supplementary groups, and an
  * inner {@code unshare --root --wd --setuid} enters the rootfs and the working directory and
- * becomes the user before executing the command, which is pid 1 of the new pid namespace.
+ * becomes the user before executing the command, which so is pid 1 of the new pid namespace. The
+ * shell waits for it and exits with its status (128+signal when it was killed).
  *
  * <p>What it lacks against runc: no cgroups (no {@code /sys/fs/cgroup} mount, no device access
  * control beyond the bound device nodes, no resource accounting or cleanup by cgroup), no seccomp
@@ -64,7 +68,7 @@ final class BuiltinRuntime implements ContainerRuntime {
                 checkExecutable(spec);
                 Files.writeString(bundleDir.resolve(OciBundle.HOSTS), OciBundle.hosts(spec.hostname()));
                 Files.writeString(bundleDir.resolve(OciBundle.RESOLV_CONF),
-                        OciBundle.resolvConf(hostResolvConf(), spec.network()));
+                        OciBundle.resolvConf(OciBundle.hostResolvConf(), spec.network()));
                 Files.writeString(script, script(spec, bundleDir, tools));
                 Path cwd = RootfsPaths.resolve(spec.rootfs(), spec.cwd());
                 Files.createDirectories(cwd);
@@ -72,7 +76,7 @@ final class BuiltinRuntime implements ContainerRuntime {
                 throw new BuildException("prepare container " + spec.id() + ": " + e.getMessage(), e);
             }
             List<String> command = new ArrayList<>(List.of(tools.unshare, "--mount", "--propagation", "private",
-                    "--pid", "--fork", "--kill-child=SIGKILL", "--ipc", "--uts"));
+                    "--pid", "--ipc", "--uts"));
             if (spec.network() != NetworkMode.HOST) {
                 command.add("--net");
             }
@@ -106,21 +110,50 @@ final class BuiltinRuntime implements ContainerRuntime {
             }
             return status;
         } finally {
-            try {
-                stubs.remove();
-            } catch (IOException e) {
-                // a stub that cannot be removed stays in the layer; the build itself is not wrong
+            stubs.remove();
+        }
+    }
+
+    /** Kills the namespace's init (which takes every process in it along) and the shell waiting for it. */
+    private static void kill(ContainerProcess process) {
+        List<ProcessHandle> init = new ArrayList<>();
+        ProcessHandle.of(process.pid()).ifPresent(h -> {
+            // stopped, the shell cannot fork pid 1 after we looked for it
+            Signals.stop(h.pid());
+            h.children().forEach(init::add);
+            init.forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+        });
+        process.awaitOrKill(KILL_WAIT_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
+        for (ProcessHandle h : init) {
+            while (!hasExited(h.pid()) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
 
-    /** Kills the namespace's init (which takes every process in it along) and the unshare above it. */
-    private static void kill(ContainerProcess process) {
-        ProcessHandle.of(process.pid()).ifPresent(h -> {
-            h.children().forEach(ProcessHandle::destroyForcibly);
-            h.destroyForcibly();
-        });
-        process.awaitOrKill(KILL_WAIT_MILLIS);
+    /**
+     * Whether the process is gone or a zombie: it has then left its namespaces (so its mounts are
+     * gone), even before whoever inherited it reaps it.
+     */
+    private static boolean hasExited(long pid) {
+        try {
+            String stat;
+            // not Files.readString: it can read procfs files short
+            try (InputStream in = Files.newInputStream(Path.of("/proc/" + pid + "/stat"))) {
+                stat = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) == 'Z' || stat.charAt(close + 2) == 'X';
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Fails as runc would when {@code args[0]} is not an executable file in the rootfs. */
@@ -154,14 +187,6 @@ final class BuiltinRuntime implements ContainerRuntime {
                 + "\": executable file not found in $PATH");
     }
 
-    private static String hostResolvConf() {
-        try {
-            return Files.readString(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     /** The host script that sets the container up inside the new namespaces and executes the command. */
     static String script(ContainerSpec spec, Path bundleDir, Tools tools) throws IOException {
         Path rootfs = spec.rootfs().toAbsolutePath();
@@ -171,6 +196,8 @@ final class BuiltinRuntime implements ContainerRuntime {
         s.append("fail() { printf '%s\\n' \"$1\" > \"$E\"; exit 125; }\n");
         s.append("M=").append(Shell.quote(tools.mount)).append('\n');
         s.append("R=").append(Shell.quote(rootfs.toString())).append('\n');
+        s.append("# the first child is pid 1 of the new pid namespace: it sets up and becomes the command\n");
+        s.append("(\n");
         String proc = q(rootfs, spec, "/proc");
         String dev = q(rootfs, spec, "/dev");
         String sys = q(rootfs, spec, "/sys");
@@ -223,6 +250,7 @@ final class BuiltinRuntime implements ContainerRuntime {
             }
         }
         s.append("ulimit -n ").append(OciBundle.nofileLimit()).append(" 2>/dev/null || true\n");
+        s.append("umask ").append(String.format("%04o", OciBundle.UMASK)).append('\n');
 
         List<String> exec = new ArrayList<>(List.of(tools.env, "-i"));
         exec.addAll(OciBundle.environment(spec));
@@ -253,6 +281,9 @@ final class BuiltinRuntime implements ContainerRuntime {
         exec.add("--");
         exec.addAll(spec.args());
         s.append("exec ").append(words(exec)).append('\n');
+        s.append(") &\n");
+        s.append("wait $!\n");
+        s.append("exit $?\n");
         return s.toString();
     }
 
@@ -345,7 +376,7 @@ final class BuiltinRuntime implements ContainerRuntime {
         final String sh;
         final Optional<List<String>> ip;
 
-        private Tools(String unshare, String setpriv, String mount, String env, String sh, Optional<List<String>> ip) {
+        Tools(String unshare, String setpriv, String mount, String env, String sh, Optional<List<String>> ip) {
             this.unshare = unshare;
             this.setpriv = setpriv;
             this.mount = mount;

@@ -70,8 +70,9 @@ final class ContainerProcess {
     }
 
     /**
-     * Waits without being interruptible for at most {@code millis}, then kills the process (and
-     * stops waiting for its output); an interrupt arriving meanwhile is kept for the caller.
+     * Waits without being interruptible for at most {@code millis}, then kills the process and
+     * its descendants (and stops waiting for its output); an interrupt arriving meanwhile is kept
+     * for the caller.
      */
     void awaitOrKill(long millis) {
         boolean interrupted = false;
@@ -81,6 +82,8 @@ final class ContainerProcess {
                 try {
                     long left = deadline - System.nanoTime();
                     if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                        // its children too: a runtime killed mid-start leaves its init waiting otherwise
+                        process.descendants().forEach(ProcessHandle::destroyForcibly);
                         process.destroyForcibly();
                         process.waitFor(5, TimeUnit.SECONDS);
                     }

@@ -48,19 +48,19 @@ final class MountStubs {
 
     /**
      * Removes the stubs that now exist and are empty (an empty directory or an empty regular
-     * file), deepest first. Anything the container put there is kept.
+     * file), deepest first. Anything the container put there is kept; a stub that cannot be
+     * removed is skipped (its parents then stay too).
      */
-    void remove() throws IOException {
+    void remove() {
         for (int i = missing.size() - 1; i >= 0; i--) {
             Path p = missing.get(i);
-            BasicFileAttributes attrs;
             try {
-                attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attrs.isRegularFile() && attrs.size() == 0 || attrs.isDirectory() && isEmpty(p)) {
+                    Files.deleteIfExists(p);
+                }
             } catch (IOException e) {
-                continue; // not created, or already gone
-            }
-            if (attrs.isRegularFile() && attrs.size() == 0 || attrs.isDirectory() && isEmpty(p)) {
-                Files.deleteIfExists(p);
+                // not created, already gone, or still busy: it stays
             }
         }
     }

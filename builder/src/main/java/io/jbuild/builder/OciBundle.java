@@ -35,6 +35,8 @@ final class OciBundle {
     static final List<String> READONLY_PATHS = List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
             "/proc/sys", "/proc/sysrq-trigger");
     static final long NOFILE = 1048576;
+    /** 0022, as Docker's containers have it, whatever the builder's own umask. */
+    static final int UMASK = 0022;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -100,6 +102,7 @@ final class OciBundle {
         ObjectNode user = process.putObject("user");
         user.put("uid", spec.user().uid());
         user.put("gid", spec.user().gid());
+        user.put("umask", UMASK);
         if (!spec.user().additionalGids().isEmpty()) {
             ArrayNode gids = user.putArray("additionalGids");
             spec.user().additionalGids().forEach(gids::add);
@@ -217,7 +220,8 @@ final class OciBundle {
         return address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
     }
 
-    private static String hostResolvConf() {
+    /** The host's {@code /etc/resolv.conf}, empty when it has none. */
+    static String hostResolvConf() {
         try {
             return Files.readString(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -233,7 +237,7 @@ final class OciBundle {
     static long nofileLimit() {
         long limit = NOFILE;
         try {
-            // Files.readString reads only the first byte of this procfs file on some JDKs
+            // not Files.readString: on this procfs file it reads one byte (JDK 17)
             limit = Math.min(limit, Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0).trim()));
         } catch (IOException | RuntimeException e) {
             // keep Docker's

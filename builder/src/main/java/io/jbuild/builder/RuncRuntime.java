@@ -3,7 +3,6 @@ package io.jbuild.builder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * {@code nsenter} and {@code ip} (when the host has them; else loopback stays up). No cgroups path
  * is set: the runtime makes one named after the container under its own cgroup, which works on
  * cgroup v1, hybrid and v2 hosts alike.
+ *
+ * <p>A foreground {@code runc run} copies the container's stdout and stderr through two pipes of
+ * its own into ours, so each stream is in order but writes to both within a moment of each other
+ * may arrive swapped (BuildKit's runc executor has the same two streams).
  */
 final class RuncRuntime implements ContainerRuntime {
     private static final ObjectMapper LOG_READER = new ObjectMapper();
@@ -83,22 +86,21 @@ final class RuncRuntime implements ContainerRuntime {
                 kill(spec.id(), state, process);
                 throw new BuildException("copy output of container " + spec.id() + ": " + e.getMessage(), e);
             }
-            Optional<String> error = runtimeError(log);
+            Optional<String> error = status == 0 ? Optional.empty() : runtimeError(log);
             if (error.isPresent()) {
                 throw new BuildException("run container " + spec.id() + " with " + name + ": " + error.get());
             }
             return status;
         } finally {
             delete(spec.id(), state);
-            try {
-                stubs.remove();
-            } catch (IOException e) {
-                // a stub that cannot be removed stays in the layer; the build itself is not wrong
-            }
+            stubs.remove();
         }
     }
 
-    /** The runtime's last error from its JSON log, if it logged one (a failed start). */
+    /**
+     * The runtime's last error from its JSON log, if it logged one: the container could not be
+     * started (asked only after a non-zero exit, which a failed start gives).
+     */
     static Optional<String> runtimeError(Path log) {
         String last = null;
         try {
@@ -125,22 +127,20 @@ final class RuncRuntime implements ContainerRuntime {
     }
 
     /**
-     * Kills the container and waits for the runtime to exit: the container is deleted (which kills
-     * it) as soon as its state exists, so a start that was still under way is caught too; a runtime
-     * that does not exit in time is killed itself.
+     * Kills the container and waits for the runtime to exit. A start may still be under way, so
+     * the container is killed and deleted again every few milliseconds while its state exists and
+     * the runtime runs; a runtime that does not exit in time is killed itself.
      */
     private void kill(String id, Path state, ContainerProcess process) {
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
-        boolean deleted = false;
         while (process.isAlive() && System.nanoTime() < deadline) {
-            if (!deleted && Files.exists(state.resolve(id))) {
+            if (Files.exists(state.resolve(id).resolve("state.json"))) {
                 quietly(List.of(binary.toString(), "--root", state.toString(), "kill", id, "KILL"));
                 quietly(List.of(binary.toString(), "--root", state.toString(), "delete", "-f", id));
-                deleted = true;
             }
             try {
-                process.awaitExit(deleted ? 100 : 10);
+                process.awaitExit(20);
             } catch (InterruptedException e) {
                 interrupted = true;
             }

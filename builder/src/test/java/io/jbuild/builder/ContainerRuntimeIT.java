@@ -213,13 +213,14 @@ class ContainerRuntimeIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runtimes")
     void run_default_hasDockersCapabilitiesAndNoNewPrivileges(ContainerRuntime runtime) throws Exception {
-        String out = output(runtime, spec(rootfs(), "grep -E '^(Cap|NoNewPrivs)' /proc/self/status; ulimit -n"));
+        String out = output(runtime, spec(rootfs(), "grep -E '^(Cap|NoNewPrivs)' /proc/self/status; umask; ulimit -n"));
         assertTrue(out.contains("CapInh:\t0000000000000000\n"), out);
         assertTrue(out.contains("CapPrm:\t00000000a80425fb\n"), out);
         assertTrue(out.contains("CapEff:\t00000000a80425fb\n"), out);
         assertTrue(out.contains("CapBnd:\t00000000a80425fb\n"), out);
         assertTrue(out.contains("CapAmb:\t0000000000000000\n"), out);
         assertTrue(out.contains("NoNewPrivs:\t1\n"), out);
+        assertTrue(out.contains("\n0022\n"), out);
         assertTrue(out.endsWith("\n" + OciBundle.nofileLimit() + "\n"), out);
     }
 
@@ -311,6 +312,8 @@ class ContainerRuntimeIT {
         assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(5));
         assertInstanceOf(InterruptedException.class, thrown.get());
         assertEquals(List.of(), processesWith(marker));
+        assertEquals(List.of(), processesWith(spec.id()), "runtime processes left");
+        assertEquals(List.of(), cgroupsNamed(spec.id()));
         Path state = bundle.resolve("state");
         if (Files.isDirectory(state)) {
             try (Stream<Path> s = Files.list(state)) {
@@ -320,12 +323,88 @@ class ContainerRuntimeIT {
         assertFalse(Files.exists(rootfs.resolve("proc")));
     }
 
+    /**
+     * On this cgroup v1 host runc 1.1.5 mounts each hierarchy read-only but leaves the tmpfs that
+     * holds them at /sys/fs/cgroup writable (a container-private tmpfs).
+     */
+    @Test
+    void runc_cgroupHierarchies_mountedReadOnly() throws Exception {
+        ContainerRuntime runc = runtimes().findFirst().orElseThrow();
+        String out = output(runc, spec(rootfs(), "grep -c ' /sys/fs/cgroup/[^ ]* cgroup ro,' /proc/mounts; "
+                + "mkdir /sys/fs/cgroup/pids/x 2>/dev/null || echo cgroup-ro"));
+        assertTrue(out.matches("[1-9][0-9]*\ncgroup-ro\n"), out);
+    }
+
     @Test
     void detect_nothingExplicit_findsTheWorkingRunc() throws Exception {
         List<String> warnings = new ArrayList<>();
         ContainerRuntime runtime = ContainerRuntimes.detect(null, warnings::add);
         assertEquals("runc", runtime.name());
         assertEquals(List.of(), warnings);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void run_killedBySignal_returns128PlusSignal(ContainerRuntime runtime) throws Exception {
+        String marker = "300." + ProcessHandle.current().pid() + (++counter);
+        ContainerSpec spec = spec(rootfs(), "echo started; exec sleep " + marker);
+        CountDownLatch started = new CountDownLatch(1);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) {
+                all.write(b);
+                started.countDown();
+            }
+        };
+        Thread killer = new Thread(() -> {
+            try {
+                if (started.await(10, TimeUnit.SECONDS)) {
+                    for (int i = 0; i < 100 && processesWith(marker).isEmpty(); i++) {
+                        Thread.sleep(10);
+                    }
+                    processesWith(marker).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        killer.start();
+        int status = runtime.run(spec, Files.createTempDirectory(tmp, "bundle"), out);
+        killer.join();
+        assertEquals(128 + 9, status, all.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void run_inParallel_eachGetsItsOwnOutput(ContainerRuntime runtime) throws Exception {
+        int n = 4;
+        List<Thread> threads = new ArrayList<>();
+        String[] outputs = new String[n];
+        Throwable[] errors = new Throwable[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            Path rootfs = TestRootfs.busybox(Files.createDirectories(tmp.resolve("rootfs" + k)));
+            ContainerSpec spec = spec(rootfs, "for i in 1 2 3; do echo c" + k + "-$i; sleep 0.01; done");
+            Path bundle = Files.createTempDirectory(tmp, "bundle");
+            threads.add(new Thread(() -> {
+                try {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    runtime.run(spec, bundle, out);
+                    outputs[k] = out.toString(StandardCharsets.UTF_8);
+                } catch (Throwable e) {
+                    errors[k] = e;
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(20_000);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(null, errors[i]);
+            assertEquals("c" + i + "-1\nc" + i + "-2\nc" + i + "-3\n", outputs[i]);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -351,6 +430,8 @@ class ContainerRuntimeIT {
             assertFalse(t.isAlive());
             assertInstanceOf(InterruptedException.class, thrown.get(), "after " + delayMillis + " ms");
             assertEquals(List.of(), processesWith(marker));
+            assertEquals(List.of(), processesWith(spec.id()), "runtime processes left");
+            assertEquals(List.of(), cgroupsNamed(spec.id()));
             assertFalse(Files.exists(rootfs.resolve("proc")), "after " + delayMillis + " ms");
             Path state = bundle.resolve("state");
             if (Files.isDirectory(state)) {
@@ -379,6 +460,14 @@ class ContainerRuntimeIT {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** The cgroup directories (any hierarchy, a few levels deep) named {@code name}. */
+    private static List<Path> cgroupsNamed(String name) throws IOException {
+        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 4,
+                (p, attrs) -> attrs.isDirectory() && p.getFileName() != null && p.getFileName().toString().equals(name))) {
+            return s.collect(Collectors.toList());
         }
     }
 

@@ -52,6 +52,7 @@ class OciBundleTest {
         assertEquals(1000, process.at("/user/uid").asInt());
         assertEquals(100, process.at("/user/gid").asInt());
         assertEquals("[5,50]", process.at("/user/additionalGids").toString());
+        assertEquals(18, process.at("/user/umask").asInt());
         assertTrue(process.get("noNewPrivileges").asBoolean());
         assertEquals("RLIMIT_NOFILE", process.at("/rlimits/0/type").asText());
         assertEquals(OciBundle.nofileLimit(), process.at("/rlimits/0/hard").asLong());

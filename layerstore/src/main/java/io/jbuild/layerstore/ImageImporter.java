@@ -1,6 +1,5 @@
 package io.jbuild.layerstore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 import java.io.BufferedInputStream;
@@ -8,17 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Loads images from an archive into a {@link BlobStore}, as {@code docker load} does. The input
  * is an OCI image layout (tar or directory) or a {@code docker save} archive (tar or extracted
  * directory), told apart by content: an {@code oci-layout} file, else a {@code manifest.json}.
- * A tar may be compressed with gzip or bzip2.
+ * A tar may be compressed with gzip or bzip2, or with zstd or xz when the {@code zstd} or
+ * {@code xz} command is installed.
  *
  * <p>OCI blobs are stored as they are, verified against their file name. Docker archive layers
  * (uncompressed tars) are stored gzip-compressed; their diff ids are checked against the config,
@@ -33,29 +30,49 @@ public final class ImageImporter {
     private ImageImporter() {
     }
 
-    /** Loads every image of {@code input}; returns them in archive order. */
+    /**
+     * Loads every image of {@code input}; returns them in archive order. Errors name the input,
+     * except {@link UnsafeEntryException}, which names the refused entry.
+     */
     public static List<NamedImage> load(BlobStore store, Path input) throws StoreException {
-        List<NamedImage> images;
-        if (Files.isDirectory(input)) {
-            images = load(store, DirectoryArchive.open(store, input), input.toString());
-        } else {
-            try (InputStream in = decompressed(Files.newInputStream(input), input.toString())) {
-                images = load(store, StreamedArchive.read(store, in, input.toString()), input.toString());
-            } catch (IOException e) {
-                throw new StoreException("load " + input + ": " + e, e);
+        String source = input.toString();
+        try {
+            List<NamedImage> images;
+            if (Files.isDirectory(input)) {
+                images = load(store, DirectoryArchive.open(store, input), source);
+            } else {
+                try (InputStream in = decompressed(Files.newInputStream(input), source)) {
+                    images = load(store, StreamedArchive.read(store, in, source), source);
+                }
             }
+            return tag(store, images);
+        } catch (IOException e) {
+            throw new StoreException("load " + source + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw naming(source, e);
         }
-        return tag(store, images);
     }
 
-    /** Loads every image of a tar stream (compressed or not); {@code source} names it in errors. */
+    /**
+     * Loads every image of a tar stream (compressed or not), which is read to its end and closed;
+     * {@code source} names it in errors.
+     */
     public static List<NamedImage> load(BlobStore store, InputStream tar, String source) throws StoreException {
-        try {
-            InputStream in = decompressed(tar, source);
+        try (InputStream in = decompressed(tar, source)) {
             return tag(store, load(store, StreamedArchive.read(store, in, source), source));
         } catch (IOException e) {
-            throw new StoreException("load " + source + ": " + e, e);
+            throw new StoreException("load " + source + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw naming(source, e);
         }
+    }
+
+    private static StoreException naming(String source, StoreException e) {
+        String prefix = "load " + source + ":";
+        if (e instanceof UnsafeEntryException || e.getMessage().startsWith(prefix)) {
+            return e;
+        }
+        return new StoreException(prefix + " " + e.getMessage(), e);
     }
 
     private static List<NamedImage> tag(BlobStore store, List<NamedImage> images) throws StoreException {
@@ -82,12 +99,11 @@ public final class ImageImporter {
         }
         if (magic.length >= 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
-            throw new StoreException("load " + source + ": zstd-compressed archives are not supported; "
-                    + "decompress it first (zstd -d)");
+            return ProcessDecompressor.open(in, List.of("zstd", "-dc"));
         }
-        if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z') {
-            throw new StoreException("load " + source + ": xz-compressed archives are not supported; "
-                    + "decompress it first (xz -d)");
+        if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
+                && magic[4] == 'Z' && magic[5] == 0) {
+            return ProcessDecompressor.open(in, List.of("xz", "-dc"));
         }
         return in;
     }
@@ -101,134 +117,13 @@ public final class ImageImporter {
                 throw new StoreException("load " + source + ": unsupported OCI layout version "
                         + header.imageLayoutVersion());
             }
-            return loadOciLayout(archive, source);
+            return OciLayoutReader.load(archive, source);
         }
         byte[] manifest = archive.document("manifest.json");
         if (manifest != null) {
-            return loadDockerArchive(store, archive, manifest, source);
+            return DockerArchiveReader.load(store, archive, manifest, source);
         }
         throw new StoreException("load " + source + ": neither an OCI image layout (no oci-layout file) "
                 + "nor a docker archive (no manifest.json)");
-    }
-
-    // ---------------------------------------------------------------- OCI layout
-
-    private static List<NamedImage> loadOciLayout(ArchiveContents archive, String source) throws StoreException {
-        byte[] indexBytes = archive.document("index.json");
-        if (indexBytes == null) {
-            throw new StoreException("load " + source + ": the OCI layout has no index.json");
-        }
-        ImageIndex index = Json.read(indexBytes, ImageIndex.class);
-        List<NamedImage> images = new ArrayList<>();
-        Set<Digest> done = new HashSet<>();
-        for (Descriptor d : index.manifests()) {
-            if (!MediaType.isManifest(d.mediaType()) && !MediaType.isIndex(d.mediaType())) {
-                continue; // artifacts and other content of the layout are no images
-            }
-            loadTree(archive, d, done, true);
-            Descriptor clean = Descriptor.of(d.mediaType(), d.digest(), d.size()).withPlatform(d.platform());
-            images.add(new NamedImage(ociName(d), clean));
-        }
-        if (images.isEmpty()) {
-            throw new StoreException("load " + source + ": its index.json lists no image");
-        }
-        return images;
-    }
-
-    private static void loadTree(ArchiveContents archive, Descriptor d, Set<Digest> done, boolean required)
-            throws StoreException {
-        if (!done.add(d.digest())) {
-            return;
-        }
-        if (!required && !archive.hasBlob(d.digest())) {
-            return; // a platform the archive does not carry
-        }
-        archive.blob(d);
-        byte[] bytes = archive.store.readAll(d.digest());
-        JsonNode tree = Json.read(bytes, JsonNode.class);
-        if (tree.has("manifests")) {
-            for (Descriptor child : Json.read(bytes, ImageIndex.class).manifests()) {
-                if (MediaType.isManifest(child.mediaType()) || MediaType.isIndex(child.mediaType())) {
-                    loadTree(archive, child, done, false);
-                }
-            }
-            return;
-        }
-        Manifest manifest = Json.read(bytes, Manifest.class);
-        archive.blob(manifest.config());
-        for (Descriptor layer : manifest.layers()) {
-            archive.blob(layer);
-        }
-        if (MediaType.OCI_CONFIG.equals(manifest.config().mediaType())
-                || MediaType.DOCKER_CONFIG.equals(manifest.config().mediaType())) {
-            ImageConfig config = archive.store.readDocument(manifest.config().digest(), ImageConfig.class).value();
-            if (config.rootfs().diffIds().size() != manifest.layers().size()) {
-                throw new StoreCorruptedException("load manifest " + d.digest() + ": it has " + manifest.layers().size()
-                        + " layers but its config " + config.rootfs().diffIds().size() + " diff ids");
-            }
-        }
-    }
-
-    /** The image name of an index.json entry, normalised; null when it has none. */
-    private static String ociName(Descriptor d) throws StoreException {
-        String full = d.annotations().get(OciLayoutWriter.IMAGE_NAME);
-        if (full != null) {
-            return normalised(full);
-        }
-        String ref = d.annotations().get(BlobStore.REF_NAME);
-        if (ref != null && (ref.contains(":") || ref.contains("/"))) {
-            return normalised(ref);
-        }
-        return null;
-    }
-
-    private static String normalised(String name) throws StoreException {
-        try {
-            return ImageReference.parse(name).toString();
-        } catch (InvalidValueException e) {
-            throw new StoreException("load image named \"" + name + "\": " + e.getMessage(), e);
-        }
-    }
-
-    // ---------------------------------------------------------------- docker archive
-
-    private static List<NamedImage> loadDockerArchive(BlobStore store, ArchiveContents archive, byte[] manifestJson,
-            String source) throws StoreException {
-        DockerArchiveManifest[] entries = Json.read(manifestJson, DockerArchiveManifest[].class);
-        if (entries.length == 0) {
-            throw new StoreException("load " + source + ": its manifest.json lists no image");
-        }
-        List<NamedImage> images = new ArrayList<>();
-        for (DockerArchiveManifest entry : entries) {
-            byte[] configBytes = archive.document(entry.config());
-            if (configBytes == null) {
-                throw new StoreException("load " + source + ": config " + entry.config() + " is not in the archive");
-            }
-            Stored<ImageConfig> config = Stored.parse(configBytes, ImageConfig.class);
-            List<Digest> diffIds = config.value().rootfs().diffIds();
-            if (diffIds.size() != entry.layers().size()) {
-                throw new StoreException("load " + source + ": " + entry.config() + " lists " + diffIds.size()
-                        + " diff ids but manifest.json " + entry.layers().size() + " layers");
-            }
-            List<Descriptor> layers = new ArrayList<>();
-            for (int i = 0; i < diffIds.size(); i++) {
-                Layer layer = archive.layer(entry.layers().get(i));
-                if (!layer.diffId().equals(diffIds.get(i))) {
-                    throw new UnexpectedContentException("load layer " + entry.layers().get(i) + ": its content is "
-                            + layer.diffId() + ", the config says " + diffIds.get(i), null);
-                }
-                layers.add(layer.descriptor());
-            }
-            Descriptor configDescriptor = store.write(MediaType.OCI_CONFIG, configBytes);
-            Stored<Manifest> manifest = Stored.of(Manifest.of(configDescriptor, layers));
-            Descriptor manifestDescriptor = store.write(MediaType.OCI_MANIFEST, manifest);
-            if (entry.repoTags().isEmpty()) {
-                images.add(new NamedImage(null, manifestDescriptor));
-            }
-            for (String tag : entry.repoTags()) {
-                images.add(new NamedImage(normalised(tag), manifestDescriptor));
-            }
-        }
-        return images;
     }
 }

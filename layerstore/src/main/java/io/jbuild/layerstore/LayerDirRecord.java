@@ -10,6 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,34 @@ final class LayerDirRecord {
             byPath.put(line.substring(tab + 1), line);
         }
         return byPath;
+    }
+
+    /**
+     * How {@code dir} differs from {@code record}, one description per path ({@code "etc/x
+     * changed (...)"}, {@code "... is missing"}, {@code "... was added"}); empty when it matches.
+     */
+    static List<String> differences(Path dir, byte[] record) throws IOException {
+        Map<String, String> expected = parse(record);
+        Map<String, String> actual = lines(dir);
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String now = actual.get(e.getKey());
+            if (now == null) {
+                differences.add(e.getKey() + " is missing");
+            } else if (!now.equals(e.getValue())) {
+                differences.add(e.getKey() + " changed (" + attributes(e.getValue()) + " -> " + attributes(now) + ")");
+            }
+        }
+        for (String path : actual.keySet()) {
+            if (!expected.containsKey(path)) {
+                differences.add(path + " was added");
+            }
+        }
+        return differences;
+    }
+
+    private static String attributes(String line) {
+        return line.substring(0, line.lastIndexOf('\t'));
     }
 
     /** The current lines of {@code dir} by escaped relative path. */

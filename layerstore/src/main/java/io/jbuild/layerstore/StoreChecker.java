@@ -88,7 +88,8 @@ public final class StoreChecker {
 
     private final BlobStore store;
     private final List<Problem> problems = new ArrayList<>();
-    private final Set<Digest> corrupt = new HashSet<>();
+    /** Corrupt blobs, reported last with the images that use them. */
+    private final Map<Digest, CorruptBlob> corrupt = new java.util.TreeMap<>();
     private final Set<Digest> visited = new HashSet<>();
 
     private StoreChecker(BlobStore store) {
@@ -111,11 +112,27 @@ public final class StoreChecker {
         checker.checkBlobs();
         checker.checkIndex();
         checker.checkLayerDirs();
+        checker.reportCorrupt();
         return List.copyOf(checker.problems);
     }
 
     private void report(Kind kind, Path path, String message) {
         problems.add(new Problem(kind, path, message));
+    }
+
+    private record CorruptBlob(Path path, String message, Set<String> users) {
+    }
+
+    private void corrupt(Digest digest, Path path, String message) {
+        corrupt.put(digest, new CorruptBlob(path, message, new java.util.LinkedHashSet<>()));
+    }
+
+    private void reportCorrupt() {
+        for (CorruptBlob blob : corrupt.values()) {
+            String users = blob.users().isEmpty() ? "" : "; used by " + String.join(", ", blob.users());
+            report(Kind.CORRUPT_BLOB, blob.path(), blob.message() + users
+                    + "; remove the file and pull, load or build the images using it again");
+        }
     }
 
     private void checkTmp() throws StoreException {
@@ -169,12 +186,9 @@ public final class StoreChecker {
         try (InputStream in = store.open(digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (DigestMismatchException e) {
-            corrupt.add(digest);
-            report(Kind.CORRUPT_BLOB, blob, "content has digest " + e.actual()
-                    + "; remove the file and pull, load or build the images using it again");
+            corrupt(digest, blob, "content has digest " + e.actual());
         } catch (IOException | StoreException e) {
-            corrupt.add(digest);
-            report(Kind.CORRUPT_BLOB, blob, "unreadable: " + e.getMessage());
+            corrupt(digest, blob, "unreadable: " + e.getMessage());
         }
     }
 
@@ -198,8 +212,8 @@ public final class StoreChecker {
 
     private void checkDescriptor(Descriptor d, String referrer, boolean required) {
         Path path = store.blobPath(d.digest());
-        if (corrupt.contains(d.digest())) {
-            report(Kind.CORRUPT_BLOB, path, "referenced by " + referrer + " (see above)");
+        if (corrupt.containsKey(d.digest())) {
+            corrupt.get(d.digest()).users().add(referrer);
             return;
         }
         if (!d.digest().isVerifiable() || !visited.add(d.digest())) {
@@ -256,7 +270,7 @@ public final class StoreChecker {
             Digest config = manifest.config().digest();
             boolean isImageConfig = MediaType.OCI_CONFIG.equals(manifest.config().mediaType())
                     || MediaType.DOCKER_CONFIG.equals(manifest.config().mediaType());
-            if (isImageConfig && store.contains(config) && !corrupt.contains(config)) {
+            if (isImageConfig && store.contains(config) && !corrupt.containsKey(config)) {
                 ImageConfig value = store.readDocument(config, ImageConfig.class).value();
                 if (value.rootfs().diffIds().size() != manifest.layers().size()) {
                     report(Kind.INVALID_DOCUMENT, path, of + " has " + manifest.layers().size()
@@ -310,35 +324,20 @@ public final class StoreChecker {
     }
 
     private void checkLayerDir(Path dir, Path recordFile) {
-        Map<String, String> expected;
-        Map<String, String> actual;
+        byte[] record;
         try {
-            expected = LayerDirRecord.parse(Files.readAllBytes(recordFile));
+            record = Files.readAllBytes(recordFile);
         } catch (IOException e) {
-            report(Kind.INVALID_DOCUMENT, recordFile, "unreadable layer dir record: " + e.getMessage()
-                    + "; remove it and its layer dir to have the layer unpacked again");
+            report(Kind.INVALID_DOCUMENT, recordFile, "unreadable layer dir record: " + e);
             return;
         }
+        List<String> differences;
         try {
-            actual = LayerDirRecord.lines(dir);
+            differences = LayerDirRecord.differences(dir, record);
         } catch (IOException e) {
-            report(Kind.LAYER_DIR_CHANGED, dir, "cannot be read: " + e);
+            report(Kind.LAYER_DIR_CHANGED, dir, "cannot be compared with its record: " + e.getMessage()
+                    + "; remove the dir and its .files record to have it unpacked again from its blob");
             return;
-        }
-        List<String> differences = new ArrayList<>();
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            String now = actual.get(e.getKey());
-            if (now == null) {
-                differences.add(e.getKey() + " is missing");
-            } else if (!now.equals(e.getValue())) {
-                differences.add(e.getKey() + " changed (" + e.getValue().substring(0, e.getValue().lastIndexOf('\t'))
-                        + " -> " + now.substring(0, now.lastIndexOf('\t')) + ")");
-            }
-        }
-        for (String path : actual.keySet()) {
-            if (!expected.containsKey(path)) {
-                differences.add(path + " was added");
-            }
         }
         if (!differences.isEmpty()) {
             String shown = String.join(", ", differences.subList(0, Math.min(3, differences.size())));

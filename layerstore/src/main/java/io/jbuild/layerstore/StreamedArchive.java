@@ -15,10 +15,10 @@ import java.util.Set;
 /**
  * An image archive read from a tar stream in one pass, in whatever order its entries come:
  * {@code blobs/<alg>/<hex>} files go into the store as they are read (the store verifies their
- * digest and size), {@code *.tar} files (docker archive layers) are stored gzip-compressed with
- * their diff id, other small files are kept in memory, links are remembered and resolved inside
- * the archive. Absolute names, {@code ..}, links leaving the archive, devices and duplicate
- * names are refused.
+ * digest and size), {@code *.tar} files and any file over {@link #DOCUMENT_LIMIT} (docker archive
+ * layers) are stored gzip-compressed with their diff id, other files are kept in memory, links
+ * are remembered and resolved inside the archive. Absolute names, {@code ..}, links leaving the
+ * archive, devices and duplicate names are refused.
  */
 final class StreamedArchive extends ArchiveContents {
     /** All documents held in memory together may not exceed this. */
@@ -79,9 +79,9 @@ final class StreamedArchive extends ArchiveContents {
         if (digest != null && digest.isVerifiable()) {
             storeBlob(Descriptor.of("application/octet-stream", digest, size), content);
             blobs.put(path, digest);
-        } else if (path.endsWith(".tar")) {
+        } else if (path.endsWith(".tar") || size > DOCUMENT_LIMIT) {
             layers.put(path, storeLayer(path, content));
-        } else if (size <= DOCUMENT_LIMIT) {
+        } else {
             memory += size;
             if (memory > MEMORY_LIMIT) {
                 throw new StoreException("load " + entry.getName() + ": the archive's documents exceed "
@@ -89,7 +89,6 @@ final class StreamedArchive extends ArchiveContents {
             }
             documents.put(path, content.readAllBytes());
         }
-        // larger files that are neither blobs nor layer tars are no part of any image: skipped
     }
 
     /** Follows links; a chain longer than 40 is refused as a loop. */
@@ -147,6 +146,13 @@ final class StreamedArchive extends ArchiveContents {
         if (digest != null) {
             // docker 25 keeps uncompressed layers as blobs
             return storedLayer(digest);
+        }
+        byte[] small = documents.get(p);
+        if (small != null) {
+            // a layer file not named *.tar, small enough to have been kept in memory
+            layer = storeLayer(path, new java.io.ByteArrayInputStream(small));
+            layers.put(p, layer);
+            return layer;
         }
         throw new StoreException("load layer " + path + ": not in the archive");
     }

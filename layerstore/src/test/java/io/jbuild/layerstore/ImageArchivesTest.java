@@ -141,6 +141,37 @@ class ImageArchivesTest {
     }
 
     @Test
+    void load_bzip2ZstdAndXzCompressedTars_allLoad() throws Exception {
+        sourceImages();
+        byte[] tar = oci(List.of(busybox));
+        ByteArrayOutputStream bz = new ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(bz)) {
+            out.write(tar);
+        }
+        Path plain = file("plain.tar", tar);
+        Path zst = temp.resolve("oci.tar.zst");
+        Path xz = temp.resolve("oci.tar.xz");
+        run("zstd", "-q", "-o", zst.toString(), plain.toString());
+        run("sh", "-c", "xz -c " + plain + " > " + xz);
+        int i = 0;
+        for (Path input : List.of(file("oci.tar.bz2", bz.toByteArray()), zst, xz)) {
+            BlobStore target = BlobStore.open(temp.resolve("target" + i++));
+            List<NamedImage> loaded = ImageImporter.load(target, input);
+            assertEquals(busybox, loaded.get(0), input.toString());
+        }
+        byte[] zstBytes = Files.readAllBytes(zst);
+        Path broken = file("broken.tar.zst", Arrays.copyOf(zstBytes, zstBytes.length / 2));
+        StoreException e = assertThrows(StoreException.class, () -> ImageImporter.load(target(), broken));
+        assertTrue(e.getMessage().startsWith("load " + broken + ": "), e.getMessage());
+        assertEquals(List.of(), target().list());
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertEquals(0, p.waitFor(), String.join(" ", cmd));
+    }
+
+    @Test
     void writeOciLayoutDirectory_notEmpty_refused() throws Exception {
         sourceImages();
         Path dir = Files.createDirectories(temp.resolve("full"));
@@ -307,9 +338,10 @@ class ImageArchivesTest {
         StoredImages.Image original = StoredImages.find(source, "busybox", null).orElseThrow();
         String layer = original.diffIds().get(1).encoded() + "/layer.tar";
         byte[] swapped = replaceEntryWith(tar, layer, entry(tar, original.diffIds().get(0).encoded() + "/layer.tar"));
-        UnexpectedContentException e = assertThrows(UnexpectedContentException.class,
+        StoreException e = assertThrows(StoreException.class,
                 () -> ImageImporter.load(target(), file("swapped.tar", swapped)));
         assertTrue(e.getMessage().contains(original.diffIds().get(1).toString()), e.getMessage());
+        assertTrue(e.getCause() instanceof UnexpectedContentException, String.valueOf(e.getCause()));
         assertEquals(List.of(), target().list());
     }
 

@@ -50,8 +50,10 @@ class StoreCheckerTest {
         bytes[bytes.length / 2] ^= 0x40;
         Files.write(layer, bytes);
         List<StoreChecker.Problem> problems = check();
-        assertTrue(kinds(problems).contains(StoreChecker.Kind.CORRUPT_BLOB), problems.toString());
-        assertTrue(problems.stream().allMatch(p -> p.path().equals(layer)), problems.toString());
+        assertEquals(List.of(StoreChecker.Kind.CORRUPT_BLOB), kinds(problems));
+        assertEquals(layer, problems.get(0).path());
+        assertTrue(problems.get(0).message().contains("used by manifest " + image.descriptor().digest()
+                + " of tag docker.io/library/busybox:latest"), problems.get(0).message());
         assertTrue(problems.get(0).isDamage());
         assertTrue(problems.get(0).message().contains("content has digest sha256:"), problems.get(0).message());
     }
@@ -90,6 +92,19 @@ class StoreCheckerTest {
         String message = problems.get(0).message();
         assertTrue(message.contains("new was added") && message.contains("data0.bin is missing")
                 && message.contains("etc changed"), message);
+    }
+
+    @Test
+    void check_xattrSetOrMtimeMoved_reportedChanged() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                TestTrees.trySetXattr(layerDir.resolve("etc"), "trusted.overlay.opaque", new byte[] {'y'})
+                        || TestTrees.trySetXattr(layerDir.resolve("etc"), "user.test", new byte[] {'y'}),
+                "no extended attributes on this file system");
+        Files.setLastModifiedTime(layerDir.resolve("data0.bin"), java.nio.file.attribute.FileTime.fromMillis(12345));
+        List<StoreChecker.Problem> problems = check();
+        assertEquals(List.of(StoreChecker.Kind.LAYER_DIR_CHANGED), kinds(problems));
+        assertTrue(problems.get(0).message().startsWith("2 difference(s) from its record: data0.bin changed"),
+                problems.get(0).message());
     }
 
     @Test
