@@ -116,10 +116,7 @@ public class BuildMojo extends AbstractJbuildMojo {
     BiFunction<BlobStore, RegistryClient, ImageBuilder> builders = BuildMojo::newBuilder;
 
     static ImageBuilder newBuilder(BlobStore store, RegistryClient client) {
-        // placeholder until the builder facade (io.jbuild.builder.Builder) lands on this branch
-        return (request, progress) -> {
-            throw new BuildException("build " + request.dockerfilePath() + ": the builder is not available in this version");
-        };
+        return new io.jbuild.builder.Builder(store, client)::build;
     }
 
     @Override
@@ -140,8 +137,7 @@ public class BuildMojo extends AbstractJbuildMojo {
         try (MavenBuildProgress progress = new MavenBuildProgress(getLog())) {
             result = builders.apply(store, registryClient()).build(request, progress);
         } catch (BuildException e) {
-            String where = e.location() == null ? file.toString() : file + ":" + e.location().startLine();
-            throw new MojoFailureException("build image from " + where + ": " + e.getMessage(), e);
+            throw new MojoFailureException(failureMessage(file, e), e);
         }
         BuiltImage built = new BuiltImage(result.manifest().digest(), result.configDigest(),
                 result.manifest().mediaType(), result.manifest().size(), request.tags(), result.pushed());
@@ -160,6 +156,22 @@ public class BuildMojo extends AbstractJbuildMojo {
         if (!"none".equals(archiveType())) {
             getLog().info("Wrote " + archiveType() + " archive " + archiveFile);
         }
+    }
+
+    /**
+     * {@code build image from /abs/Dockerfile:4: <cause>}: the Dockerfile's full path and the failing
+     * line, without the short {@code Dockerfile:4:} prefix the builder's message may already carry.
+     */
+    static String failureMessage(Path dockerfile, BuildException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e.location() == null) {
+            return "build image from " + dockerfile + ": " + message;
+        }
+        String prefix = e.location().file() + ":" + e.location().startLine() + ":";
+        if (message.startsWith(prefix)) {
+            message = message.substring(prefix.length()).stripLeading();
+        }
+        return "build image from " + dockerfile + ":" + e.location().startLine() + ": " + message;
     }
 
     /** The builder's request from the parameters; parameter errors fail the build naming the parameter. */

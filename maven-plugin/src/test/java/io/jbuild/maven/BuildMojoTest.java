@@ -198,6 +198,16 @@ class BuildMojoTest {
     }
 
     @Test
+    void failureMessage_locatedMessage_namesFullPathAndLineOnce() {
+        BuildException located = new BuildException("Dockerfile.prod:4: failed to compute cache key: not found",
+                new Location("Dockerfile.prod", 4, 4, 1), -1, null);
+        assertEquals("build image from /src/Dockerfile.prod:4: failed to compute cache key: not found",
+                BuildMojo.failureMessage(Path.of("/src/Dockerfile.prod"), located));
+        assertEquals("build image from /src/Dockerfile: base image not found",
+                BuildMojo.failureMessage(Path.of("/src/Dockerfile"), new BuildException("base image not found")));
+    }
+
+    @Test
     void execute_missingDockerfile_failsNamingIt() {
         mojo.dockerfile = basedir.resolve("docker/Dockerfile.prod").toFile();
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);

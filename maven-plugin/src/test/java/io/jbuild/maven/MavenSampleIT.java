@@ -162,7 +162,10 @@ class MavenSampleIT {
         env.remove("JBUILD_ROOT");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("DOCKER_CONFIG", temp.resolve("docker-config").toString());
-        Path log = project.resolve("mvn-" + System.nanoTime() + ".log");
+        // kept under target/it-logs for reading after the test (and in CI artifacts)
+        Path logs = Path.of("target", "it-logs").toAbsolutePath();
+        Files.createDirectories(logs);
+        Path log = logs.resolve(project.getFileName() + "-" + args[0].replace(':', '-') + ".log");
         builder.redirectOutput(log.toFile());
         Process process = builder.start();
         try {
@@ -186,12 +189,50 @@ class MavenSampleIT {
     }
 
     @Test
+    void deploy_sampleProject_buildsAndPushesImageWithTheJar() throws Exception {
+        Path project = copySample("deploy");
+        Run run = mvn(project, "deploy", "-Djbuild.buildArgs=BASE=" + base);
+        assertEquals(0, run.exitCode(), () -> "mvn deploy failed:\n" + tail(run.output()));
+        assertTrue(run.output().contains("--- jbuild-maven-plugin:"), run.output());
+        assertTrue(run.output().contains(":build (default) @ maven-sample ---"), tail(run.output()));
+        assertTrue(run.output().contains(":push (default) @ maven-sample ---"), tail(run.output()));
+        long jarSize = Files.size(project.resolve("target/maven-sample.jar"));
+        assertTrue(run.output().lines().anyMatch(l -> l.matches("\\[INFO\\] #\\d+ jar size: " + jarSize)),
+                "the RUN step's output is in the Maven log:\n" + run.output());
+
+        String digest = Files.readString(project.resolve("target/jbuild-image.digest"));
+        BuiltImage built = BuiltImage.read(project.resolve("target/jbuild-image.json"));
+        assertEquals(digest, built.digest().toString());
+        String tag = registry.host() + "/sample/maven-sample:1.0";
+        assertEquals(List.of(tag, registry.host() + "/sample/maven-sample:latest"), built.tags());
+        assertTrue(built.pushed().contains(tag + "@" + digest), built.pushed().toString());
+
+        BlobStore pulled = BlobStore.open(temp.resolve("pulled"));
+        Descriptor manifestDescriptor = new Puller(authenticatedClient(), pulled, 2)
+                .pull(ImageReference.parse(tag), null, "sample").descriptor();
+        assertEquals(digest, manifestDescriptor.digest().toString());
+        Manifest manifest = pulled.readDocument(manifestDescriptor.digest(), Manifest.class).value();
+        assertEquals(built.configDigest(), manifest.config().digest());
+        byte[] jar = Files.readAllBytes(project.resolve("target/maven-sample.jar"));
+        byte[] inImage = null;
+        for (Descriptor layer : manifest.layers()) {
+            byte[] found = entry(pulled, layer, "app/maven-sample.jar");
+            if (found != null) {
+                inImage = found;
+            }
+        }
+        assertNotNull(inImage, "the image has app/maven-sample.jar");
+        assertArrayEquals(jar, inImage, "the image's jar is the project's");
+        assertNotNull(entry(pulled, manifest.layers().get(0), "bin/busybox"), "the base layer comes first");
+    }
+
+    @Test
     void package_brokenDockerfile_failsNamingTheDockerfile() throws Exception {
         Path project = copySample("broken");
         Run run = mvn(project, "package", "-Djbuild.dockerfile=Dockerfile.broken", "-Djbuild.buildArgs=BASE=" + base);
         assertNotEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("BUILD FAILURE"), tail(run.output()));
-        assertTrue(run.output().contains("build image from " + project.resolve("Dockerfile.broken")),
+        assertTrue(run.output().contains("build image from " + project.resolve("Dockerfile.broken") + ":4: "),
                 tail(run.output()));
         assertTrue(Files.notExists(project.resolve("target/jbuild-image.digest")));
     }
