@@ -11,8 +11,10 @@ import io.jbuild.registry.RegistryException;
 import io.jbuild.registry.TransferResult;
 import java.io.IOException;
 import java.security.KeyPair;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -45,6 +47,7 @@ public class PushMojo extends AbstractSigningMojo {
         BlobStore store = openStore();
         RegistryClient client = registryClient();
         BuiltImage built = builtImage();
+        Set<String> signed = new HashSet<>();
         for (String tag : imageTags()) {
             ImageReference target = parseReference(tag);
             String storeTag = storeTag(store, tag, target);
@@ -70,7 +73,8 @@ public class PushMojo extends AbstractSigningMojo {
                     throw new MojoExecutionException("update " + metadataFile + ": " + e.getMessage(), e);
                 }
             }
-            if (keys != null) {
+            if (keys != null && signed.add(target.name() + "@" + pushed.digest())) {
+                // tags of one repository sharing a manifest share its signature
                 sign(client, store, keys, target, pushed.digest(), annotations);
             }
         }

@@ -17,6 +17,10 @@ import io.jbuild.registry.Pusher;
 import io.jbuild.registry.RegistryClient;
 import io.jbuild.registry.TestImages;
 import io.jbuild.registry.TestRegistry;
+import io.jbuild.registry.sign.CosignVerifier;
+import io.jbuild.registry.sign.KeyFiles;
+import io.jbuild.registry.sign.RegistrySignatureRepository;
+import io.jbuild.registry.sign.VerifiedSignature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +63,12 @@ class MavenSampleIT {
     @TempDir
     static Path temp;
 
+    private static final String KEY_PASSWORD = "cosign-key-password";
+
     private static MavenPasswords passwords;
     private static Path settingsFile;
+    private static Path signingKey;
+    private static PublicKey publicKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,6 +78,11 @@ class MavenSampleIT {
         baseStore.tag("busybox", busybox);
         base = registry.host() + "/library/busybox:latest";
         new Pusher(authenticatedClient(), baseStore, 2).push("busybox", ImageReference.parse(base));
+
+        KeyPair keys = KeyFiles.generateKeyPair();
+        signingKey = temp.resolve("cosign.key");
+        Files.write(signingKey, KeyFiles.writeEncryptedPrivateKey(keys.getPrivate(), KEY_PASSWORD.toCharArray()));
+        publicKey = keys.getPublic();
 
         passwords = MavenPasswords.create(temp, "it-master-password");
         settingsFile = temp.resolve("settings.xml");
@@ -81,6 +96,10 @@ class MavenSampleIT {
                 + "      <id>" + registry.host() + "</id>\n"
                 + "      <username>" + TestRegistry.USER + "</username>\n"
                 + "      <password>" + passwords.encrypt(TestRegistry.PASSWORD) + "</password>\n"
+                + "    </server>\n"
+                + "    <server>\n"
+                + "      <id>cosign</id>\n"
+                + "      <passphrase>" + passwords.encrypt(KEY_PASSWORD) + "</passphrase>\n"
                 + "    </server>\n"
                 + "  </servers>\n"
                 + "  <profiles>\n"
@@ -191,7 +210,8 @@ class MavenSampleIT {
     @Test
     void deploy_sampleProject_buildsAndPushesImageWithTheJar() throws Exception {
         Path project = copySample("deploy");
-        Run run = mvn(project, "deploy", "-Djbuild.buildArgs=BASE=" + base);
+        Run run = mvn(project, "deploy", "-Djbuild.buildArgs=BASE=" + base, "-Djbuild.archive=oci",
+                "-Djbuild.sign=true", "-Djbuild.signingKey=" + signingKey, "-Djbuild.signingServerId=cosign");
         assertEquals(0, run.exitCode(), () -> "mvn deploy failed:\n" + tail(run.output()));
         assertTrue(run.output().contains("--- jbuild-maven-plugin:"), run.output());
         assertTrue(run.output().contains(":build (default) @ maven-sample ---"), tail(run.output()));
@@ -224,6 +244,21 @@ class MavenSampleIT {
         assertNotNull(inImage, "the image has app/maven-sample.jar");
         assertArrayEquals(jar, inImage, "the image's jar is the project's");
         assertNotNull(entry(pulled, manifest.layers().get(0), "bin/busybox"), "the base layer comes first");
+
+        List<VerifiedSignature> signatures = new CosignVerifier(publicKey).verify(
+                new RegistrySignatureRepository(authenticatedClient(), ImageReference.parse(tag), pulled),
+                manifestDescriptor.digest(), Map.of());
+        assertEquals(1, signatures.size(), "push signed the manifest both tags name once");
+
+        List<String> archived = new ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                Files.newInputStream(project.resolve("target/jbuild-image.tar")))) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                archived.add(e.getName());
+            }
+        }
+        assertTrue(archived.contains("index.json") && archived.contains("oci-layout"), archived.toString());
+        assertTrue(archived.contains("blobs/sha256/" + manifestDescriptor.digest().encoded()), archived.toString());
     }
 
     @Test
