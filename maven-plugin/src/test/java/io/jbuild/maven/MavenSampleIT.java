@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jbuild.layerstore.BlobStore;
 import io.jbuild.layerstore.Descriptor;
+import io.jbuild.layerstore.ImageConfig;
 import io.jbuild.layerstore.ImageReference;
 import io.jbuild.layerstore.Manifest;
 import io.jbuild.registry.CredentialProvider;
@@ -211,6 +212,7 @@ class MavenSampleIT {
     void deploy_sampleProject_buildsAndPushesImageWithTheJar() throws Exception {
         Path project = copySample("deploy");
         Run run = mvn(project, "deploy", "-Djbuild.buildArgs=BASE=" + base, "-Djbuild.archive=oci",
+                "-Djbuild.labels=org.opencontainers.image.title=maven-sample,stage=it",
                 "-Djbuild.sign=true", "-Djbuild.signingKey=" + signingKey, "-Djbuild.signingServerId=cosign");
         assertEquals(0, run.exitCode(), () -> "mvn deploy failed:\n" + tail(run.output()));
         assertTrue(run.output().contains("--- jbuild-maven-plugin:"), run.output());
@@ -233,6 +235,9 @@ class MavenSampleIT {
         assertEquals(digest, manifestDescriptor.digest().toString());
         Manifest manifest = pulled.readDocument(manifestDescriptor.digest(), Manifest.class).value();
         assertEquals(built.configDigest(), manifest.config().digest());
+        ImageConfig config = pulled.readDocument(manifest.config().digest(), ImageConfig.class).value();
+        assertEquals(Map.of("org.opencontainers.image.title", "maven-sample", "stage", "it"),
+                config.config().labels(), "a comma-separated -Djbuild.labels gives two labels");
         byte[] jar = Files.readAllBytes(project.resolve("target/maven-sample.jar"));
         byte[] inImage = null;
         for (Descriptor layer : manifest.layers()) {
