@@ -130,7 +130,7 @@ final class Archives {
         Path dir = RootPaths.resolve(target, dest.path(), true);
         TreeCopier.mkdirAll(dir, 0755, request.uid(), request.gid());
         try (InputStream in = open(file)) {
-            new TarExtractor(TarExtractor.Mode.ROOTFS, true).extract(in, dir);
+            TarExtractor.of(TarExtractor.Mode.ROOTFS).extract(in, dir);
         } catch (StoreException e) {
             throw new IOException("unpack " + file.getFileName() + ": " + e.getMessage(), e);
         }
