@@ -176,6 +176,47 @@ class BuildCommandIT {
         }
     }
 
+    @Test
+    void build_interruptedBySigint_stopsContainerUnmountsAndLeavesStoreClean() throws Exception {
+        Path ctx = context("ARG BASE\nFROM ${BASE}\nRUN echo started; sleep 120\n");
+        Path root = temp.resolve("interrupted");
+        Path log = temp.resolve("interrupted.log");
+        Process p = new ProcessBuilder("java", "-jar", Path.of("target", "jbuild.jar").toAbsolutePath().toString(),
+                "build", "--root", root.toString(), "--progress=plain", "--build-arg", "BASE=" + base, ctx.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!Files.readString(log).contains(" started") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains(" started"), Files.readString(log));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "jbuild did not exit after SIGINT");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(p.exitValue() != 0, Files.readString(log));
+        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+        assertFalse(mounts.contains(root.toString()), "a mount under the store is left:\n" + mounts);
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                if (!proc.getFileName().toString().matches("\\d+")) {
+                    continue;
+                }
+                try {
+                    String procRoot = Files.readSymbolicLink(proc.resolve("root")).toString();
+                    assertFalse(procRoot.startsWith(root.toString()), "process " + proc + " still runs in " + procRoot);
+                } catch (java.io.IOException gone) {
+                    // exited meanwhile, or a kernel thread
+                }
+            }
+        }
+        try (var left = Files.list(root.resolve("tmp"))) {
+            assertEquals(List.of(), left.toList(), "the build left temporary files");
+        }
+        assertEquals(0, run("fsck", "--root", root.toString()).exit());
+    }
+
     /** Runs a command to completion; returns its standard output, failing on a non-zero exit. */
     private static String exec(Path dir, String... command) throws Exception {
         Path err = Files.createTempFile(dir, "err", ".txt");
