@@ -13,10 +13,14 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Images held in a {@link BlobStore}: finding one by name or digest, and the unpacked layer
- * directories (overlay lowerdirs) of its layers.
+ * Images held in a {@link BlobStore}: finding one by name or digest, the unpacked layer
+ * directories (overlay lowerdirs) of its layers, its flattened root file system, and a read-only
+ * overlay mount of it.
  */
 public final class StoredImages {
+    /** The diff id of the empty layer (a tar of only its end-of-archive blocks, 1024 zero bytes). */
+    public static final Digest EMPTY_LAYER_DIFF_ID = Digest.of(new byte[1024]);
+
     private StoredImages() {
     }
 
@@ -255,9 +259,6 @@ public final class StoredImages {
         }
         return warnings;
     }
-
-    /** The diff id of the empty layer (a tar of only its end-of-archive blocks, 1024 zero bytes). */
-    public static final Digest EMPTY_LAYER_DIFF_ID = Digest.of(new byte[1024]);
 
     /** The (empty) layer dir of {@link #EMPTY_LAYER_DIFF_ID}, created when missing. */
     public static Path emptyLayerDir(BlobStore store) throws StoreException {
