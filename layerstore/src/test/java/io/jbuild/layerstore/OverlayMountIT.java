@@ -108,7 +108,7 @@ class OverlayMountIT {
     void mountReadOnly_twoLowers_mergedReadOnlyAndUnmountedByPath() throws Exception {
         assumeTrue(TestTrees.isRoot(), "mounting overlayfs needs root");
         assumeTrue(OverlayMount.isSupported(), "kernel without overlayfs");
-        Path lower = Files.createDirectories(tmp.resolve("lower"));
+        Path lower = Files.createDirectories(tmp.resolve("lower, with: odd\\chars"));
         Files.writeString(lower.resolve("a"), "lower a");
         Files.writeString(lower.resolve("b"), "lower b");
         Path top = Files.createDirectories(tmp.resolve("top"));
