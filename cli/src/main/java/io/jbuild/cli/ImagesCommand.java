@@ -3,6 +3,7 @@ package io.jbuild.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jbuild.layerstore.BlobStore;
 import io.jbuild.layerstore.Descriptor;
+import io.jbuild.layerstore.ImageReference;
 import io.jbuild.layerstore.StoreException;
 import io.jbuild.layerstore.StoredImages;
 import java.io.PrintWriter;
@@ -39,6 +40,10 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Only show image IDs.")
     boolean quiet;
 
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]",
+            description = "Only images of this repository (short or full name), and tag if given.")
+    String filter;
+
     @Option(names = "--format", paramLabel = "json",
             description = "json: one JSON object per image with full values (ID, Digest, CreatedAt, Size in bytes).")
     String format;
@@ -55,6 +60,9 @@ final class ImagesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BlobStore blobs = store.open(main.environment());
         List<Row> rows = rows(blobs);
+        if (filter != null) {
+            rows = rows.stream().filter(this::matches).toList();
+        }
         Instant now = Instant.now();
         if (quiet) {
             Set<String> ids = new LinkedHashSet<>();
@@ -98,6 +106,20 @@ final class ImagesCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Docker's filter: the repository as written or normalised, and the tag when given. */
+    private boolean matches(Row r) {
+        String repository = filter;
+        String tag = null;
+        int colon = filter.lastIndexOf(':');
+        if (colon > filter.lastIndexOf('/')) {
+            repository = filter.substring(0, colon);
+            tag = filter.substring(colon + 1);
+        }
+        StoreImages.Name wanted = StoreImages.Name.of(repository + ":" + ImageReference.DEFAULT_TAG);
+        return (r.repository().equals(repository) || r.repository().equals(wanted.repository()))
+                && (tag == null || tag.equals(r.tag()));
     }
 
     static List<Row> rows(BlobStore blobs) throws StoreException {

@@ -212,6 +212,13 @@ class StoreCommandsIT {
         assertEquals(busybox.layers().get(0).size(), bb.get("Size").asLong());
 
         assertEquals(1, run("images", "--format", "table").exit());
+
+        ok("tag", "busybox", "localhost:5000/tools/busybox:v2");
+        assertEquals(2, ok("images", "busybox").lines().size(), "header and docker.io's busybox:latest");
+        assertEquals(2, ok("images", "docker.io/library/busybox").lines().size());
+        assertEquals(2, ok("images", "localhost:5000/tools/busybox:v2").lines().size());
+        assertEquals(1, ok("images", "localhost:5000/tools/busybox:v1").lines().size());
+        assertEquals(List.of(shortId(busybox.config().digest().toString())), ok("images", "-q", "busybox:latest").lines());
     }
 
     // ---------------------------------------------------------------- tag and rmi

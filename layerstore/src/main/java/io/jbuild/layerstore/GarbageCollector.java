@@ -260,14 +260,10 @@ public final class GarbageCollector {
     private void sweepBlobs(Set<Digest> reachable, List<Removal> removals) throws IOException {
         for (Path blob : blobFiles()) {
             Digest digest = digestOf(blob);
-            if (digest != null && reachable.contains(digest)) {
-                continue;
+            if (digest == null || reachable.contains(digest) || !Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+                continue; // reachable, or not something the store writes (left to fsck)
             }
-            if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
-                continue; // not something the store writes; leave it to fsck
-            }
-            removals.add(new Removal(Kind.BLOB, digest != null ? digest.toString()
-                    : store.root().relativize(blob).toString(), Files.size(blob)));
+            removals.add(new Removal(Kind.BLOB, digest.toString(), Files.size(blob)));
             if (!options.dryRun()) {
                 Files.deleteIfExists(blob);
             }

@@ -123,11 +123,13 @@ class GarbageCollectorTest {
         StoredImages.layerDirs(store, StoredImages.load(store, null, dropped, null));
         assertTrue(store.hasLayerDir(own.diffId()));
         Path stray = Files.createDirectories(root.resolve("layers/not-a-digest"));
+        Path strayBlob = Files.writeString(root.resolve("blobs/sha256/not-a-digest"), "?");
         GarbageCollector.Result r = collect(false, false);
         assertEquals(Set.of(own.diffId().toString()), names(r, Kind.LAYER_DIR));
         assertFalse(store.hasLayerDir(own.diffId()));
         assertTrue(store.hasLayerDir(shared.diffId()), "the tagged image uses it");
         assertTrue(Files.isDirectory(stray), "not something the store made");
+        assertTrue(Files.exists(strayBlob), "left to fsck");
         try (var s = Files.list(root.resolve("tmp"))) {
             assertEquals(0, s.count(), "the removed dir went through tmp/ and is gone");
         }
