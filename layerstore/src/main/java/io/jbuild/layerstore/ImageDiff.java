@@ -22,7 +22,7 @@ import java.util.zip.GZIPInputStream;
  * The differences between two images' flattened file systems, as {@code docker diff} prints
  * them: {@code A} added, {@code C} changed, {@code D} deleted, paths absolute and sorted with a
  * directory before its content. Computed from the layer tars alone (entries and whiteouts applied
- * in order, nothing extracted). A file changes when its type, permission bits, owner, size,
+ * in order, symlinked parent directories followed as an extractor does, nothing extracted). A file changes when its type, permission bits, owner, size,
  * link target, device numbers, xattrs or content (sha256) differ; mtimes do not count. As in
  * Docker, a directory that holds a change is itself reported changed, a deleted directory is
  * one {@code D} line, an added one lists its content, and a directory replaced by a file (or
@@ -114,8 +114,9 @@ public final class ImageDiff {
                 continue; // the root
             }
             int slash = path.lastIndexOf('/');
-            String parent = slash < 0 ? "" : path.substring(0, slash);
+            String parent = resolveParent(tree, slash < 0 ? "" : path.substring(0, slash));
             String base = path.substring(slash + 1);
+            path = parent.isEmpty() ? base : parent + "/" + base;
             if (Whiteouts.isOpaqueMarker(base)) {
                 for (String child : new ArrayList<>(descendants(tree, parent).keySet())) {
                     if (!created.contains(child)) {
@@ -220,6 +221,42 @@ public final class ImageDiff {
         }
         // every path below dir starts with "dir/"; '0' is the character after '/'
         return tree.subMap(dir + "/", true, dir + "0", false);
+    }
+
+    /**
+     * Follows symlinks among the directories of a path as an extractor does (absolute targets
+     * count from the root, {@code ..} stops at the root, at most 40 links).
+     */
+    private static String resolveParent(NavigableMap<String, Node> tree, String parent) {
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of(parent.split("/")));
+        List<String> resolved = new ArrayList<>();
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String c = pending.pollFirst();
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                if (!resolved.isEmpty()) {
+                    resolved.remove(resolved.size() - 1);
+                }
+                continue;
+            }
+            String candidate = resolved.isEmpty() ? c : String.join("/", resolved) + "/" + c;
+            Node node = tree.get(candidate);
+            if (node != null && node.type() == 'l' && links++ < 40) {
+                if (node.link().startsWith("/")) {
+                    resolved.clear();
+                }
+                String[] parts = node.link().split("/");
+                for (int i = parts.length - 1; i >= 0; i--) {
+                    pending.addFirst(parts[i]);
+                }
+                continue;
+            }
+            resolved.add(c);
+        }
+        return String.join("/", resolved);
     }
 
     /** Relative normalised path, or null for the root. */

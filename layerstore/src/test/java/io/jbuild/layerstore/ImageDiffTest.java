@@ -75,4 +75,12 @@ class ImageDiffTest {
         assertEquals(List.of(), diff(TestStoreImages.tarLayer(store, Entry.file("hard", "k"))));
         assertEquals(List.of("A /fifo"), diff(TestStoreImages.tarLayer(store, new Entry("fifo", 'p', null, 0644))));
     }
+
+    @Test
+    void compare_entryThroughSymlinkedDir_landsAtTarget() throws Exception {
+        Layer usrmerge = TestStoreImages.tarLayer(store, Entry.dir("usr/"), Entry.dir("usr/lib/"),
+                new Entry("lib", '2', "usr/lib", 0777), new Entry("abs", '2', "/usr", 0777));
+        assertEquals(List.of("A /abs", "A /lib", "A /usr", "A /usr/lib", "A /usr/lib/x", "A /usr/y"),
+                diff(usrmerge, TestStoreImages.tarLayer(store, Entry.file("lib/x", "x"), Entry.file("abs/y", "y"))));
+    }
 }
