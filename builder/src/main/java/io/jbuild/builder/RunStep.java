@@ -195,7 +195,7 @@ final class RunStep {
         SourceRoot source = SourceRoot.open(ctx, m.from(), ctx.platform);
         cleanups.add(source);
         String src = m.source() == null ? "/" : m.source();
-        Path host = RootfsPaths.resolve(source.root(), src);
+        Path host = RootPaths.resolve(source.root(), src, true);
         if (!host.normalize().startsWith(source.root()) || !Files.exists(host)) {
             throw new BuildException("RUN --mount=type=bind: source \"" + src + "\" not found"
                     + (m.from() == null ? " in the build context" : " in " + m.from()));
