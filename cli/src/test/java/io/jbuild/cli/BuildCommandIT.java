@@ -197,7 +197,8 @@ class BuildCommandIT {
         }
         assertTrue(p.exitValue() != 0, Files.readString(log));
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-        assertFalse(mounts.contains(root.toString()), "a mount under the store is left:\n" + mounts);
+        assertFalse(mounts.contains(root.toString()), "a mount under the store is left:\n" + mounts
+                + "\njbuild's output:\n" + Files.readString(log));
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : (Iterable<Path>) procs::iterator) {
                 if (!proc.getFileName().toString().matches("\\d+")) {
@@ -212,7 +213,7 @@ class BuildCommandIT {
             }
         }
         try (var left = Files.list(root.resolve("tmp"))) {
-            assertEquals(List.of(), left.toList(), "the build left temporary files");
+            assertEquals(List.of(), left.toList(), "the build left temporary files; its output:\n" + Files.readString(log));
         }
         assertEquals(0, run("fsck", "--root", root.toString()).exit());
     }

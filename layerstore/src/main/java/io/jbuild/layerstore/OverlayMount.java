@@ -25,6 +25,9 @@ import java.util.Set;
 public final class OverlayMount implements AutoCloseable {
     private static final int OPTIONS_MAX = 4095;
     private static final int EINVAL = 22;
+    private static final int EBUSY = 16;
+    private static final int MNT_DETACH = 2;
+    private static final int BUSY_RETRIES = 50;
     private static final long MS_RDONLY = 1L;
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
@@ -302,14 +305,48 @@ public final class OverlayMount implements AutoCloseable {
             return;
         }
         try {
-            Libc.INSTANCE.umount2(target.toString(), 0);
+            unmountRetryingWhileBusy(target);
             mounted = false;
         } catch (LastErrorException e) {
             throw new StoreException("unmount overlay at " + target + ": errno " + e.getErrorCode()
-                    + (e.getErrorCode() == 16 ? " (busy: a process still uses it)" : ""), e);
+                    + (e.getErrorCode() == EBUSY ? " (busy: a process still uses it)" : ""), e);
         } finally {
             if (!mounted) {
                 cleanLinks(linkDir);
+            }
+        }
+    }
+
+    /**
+     * umount2, retried for a few seconds while the mount is busy (a killed container's processes
+     * may take a moment to let go); still busy then, it is detached (MNT_DETACH) so that no mount is
+     * left in sight, and the kernel drops it when the last user is gone. An interrupt is kept.
+     */
+    private static void unmountRetryingWhileBusy(Path target) {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    Libc.INSTANCE.umount2(target.toString(), 0);
+                    return;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != EBUSY) {
+                        throw e;
+                    }
+                    if (attempt >= BUSY_RETRIES) {
+                        Libc.INSTANCE.umount2(target.toString(), MNT_DETACH);
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
