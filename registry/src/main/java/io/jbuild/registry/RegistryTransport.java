@@ -81,11 +81,44 @@ final class RegistryTransport {
         return host.equals("localhost") || host.equals("::1") || host.matches("127\\.\\d+\\.\\d+\\.\\d+");
     }
 
+    /**
+     * Whether a loopback registry answers plain HTTP: a raw {@code GET /v2/} on a socket, which costs
+     * a millisecond where an HTTPS attempt would cost the TLS setup (a quarter second in a fresh JVM)
+     * before falling back. A TLS server does not answer {@code HTTP/}, so HTTPS is kept for it.
+     */
+    static boolean speaksPlainHttp(String registry) {
+        String host = registry;
+        int port = 443;
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            if (close + 1 < host.length() && host.charAt(close + 1) == ':') {
+                port = Integer.parseInt(host.substring(close + 2));
+            }
+            host = host.substring(1, close);
+        } else if (host.indexOf(':') >= 0) {
+            port = Integer.parseInt(host.substring(host.indexOf(':') + 1));
+            host = host.substring(0, host.indexOf(':'));
+        }
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 500);
+            socket.setSoTimeout(1000);
+            socket.getOutputStream().write(("GET /v2/ HTTP/1.0\r\nHost: " + registry + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] head = socket.getInputStream().readNBytes(5);
+            return new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("HTTP/");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private boolean mayUseHttp(String registry) {
         return isLoopback(registry) || insecure.contains(registry);
     }
 
     URI base(String registry) {
+        if (!schemes.containsKey(registry) && isLoopback(registry) && speaksPlainHttp(registry)) {
+            schemes.putIfAbsent(registry, "http");
+        }
         String scheme = schemes.getOrDefault(registry, "https");
         return URI.create(scheme + "://" + apiHost(registry));
     }

@@ -483,12 +483,14 @@ class RegistryClientTest {
     }
 
     @Test
-    void ping_loopbackPlainServerSilentToTlsHello_fallsBackToHttpAfterProbeTimeout() throws Exception {
+    void ping_loopbackPlainServer_sniffedOnceThenSpokenToOverHttp() throws Exception {
         try (FakeRegistry fake = new FakeRegistry((x, r) -> FakeRegistry.send(x, 200, "{}"))) {
             RegistryClient client = RegistryClient.builder().build();
             client.ping(fake.host());
             client.ping(fake.host());
-            assertEquals(2, fake.requests.size());
+            // one raw GET /v2/ that tells plain HTTP from TLS, then the two pings; no HTTPS attempt
+            assertEquals(3, fake.requests.size());
+            assertTrue(fake.requests.stream().allMatch(q -> q.uri().equals("/v2/")), fake.requests.toString());
         }
     }
 
