@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = "Daemonless container image builder.",
         subcommands = {BuildCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
                 LogoutCommand.class, DebugCommand.class, GenerateKeyPairCommand.class, SignCommand.class,
-                VerifyCommand.class, CommandLine.HelpCommand.class})
+                VerifyCommand.class, LoadCommand.class, SaveCommand.class, FsckCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

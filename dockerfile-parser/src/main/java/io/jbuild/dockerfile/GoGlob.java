@@ -5,9 +5,11 @@ package io.jbuild.dockerfile;
  * .dockerignore patterns ({@code [}, {@code [a-b-c]}, a trailing {@code \}, ...) when the matcher
  * is built. Works on code points, which gives Go's byte-wise answers for valid UTF-8.
  */
-final class GoGlob {
+public final class GoGlob {
     /** The pattern is malformed (Go's {@code filepath.ErrBadPattern}). */
-    static final class BadPatternException extends Exception {
+    public static final class BadPatternException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         BadPatternException() {
             super("syntax error in pattern");
         }
@@ -16,7 +18,8 @@ final class GoGlob {
     private GoGlob() {
     }
 
-    static boolean match(String pattern, String name) throws BadPatternException {
+    /** Whether {@code name} matches the shell pattern {@code pattern} as a whole ({@code *} and {@code ?} never match {@code /}). */
+    public static boolean match(String pattern, String name) throws BadPatternException {
         int[] p = pattern.codePoints().toArray();
         int[] s = name.codePoints().toArray();
         int pi = 0;

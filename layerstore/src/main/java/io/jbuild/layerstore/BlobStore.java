@@ -68,6 +68,13 @@ public final class BlobStore {
 
     /** Opens (creating if needed) the store at {@code root} and removes dead writers' temp files. */
     public static BlobStore open(Path root) throws StoreException {
+        BlobStore store = openWithoutCleaning(root);
+        store.cleanTmp();
+        return store;
+    }
+
+    /** Opens (creating if needed) the store, leaving {@code tmp/} as it is (for {@link StoreChecker}). */
+    static BlobStore openWithoutCleaning(Path root) throws StoreException {
         BlobStore store = new BlobStore(root.toAbsolutePath().normalize());
         try {
             for (Path dir : List.of(store.blobs.resolve(Digest.SHA256), store.layers, store.cache, store.tmp)) {
@@ -86,7 +93,6 @@ public final class BlobStore {
             }
             return null;
         });
-        store.cleanTmp();
         return store;
     }
 
@@ -266,12 +272,38 @@ public final class BlobStore {
             ImageIndex index = readIndex();
             List<Descriptor> manifests = new ArrayList<>();
             for (Descriptor d : index.manifests()) {
-                if (!name.equals(d.annotations().get(REF_NAME))) {
+                String other = d.annotations().get(REF_NAME);
+                boolean danglingSame = other == null && d.digest().equals(target.digest());
+                if (!name.equals(other) && !danglingSame) {
                     manifests.add(d);
                 }
             }
             Map<String, String> annotations = new HashMap<>(target.annotations());
             annotations.put(REF_NAME, name);
+            manifests.add(target.withAnnotations(annotations));
+            manifests.sort(Comparator.comparing((Descriptor d) -> d.annotations().getOrDefault(REF_NAME, ""))
+                    .thenComparing(d -> d.digest().toString()));
+            writeFileAtomically(indexFile, Json.write(index.withManifests(manifests)));
+            return null;
+        });
+    }
+
+    /**
+     * Keeps {@code target} in {@code index.json} without a name (what Docker calls a dangling
+     * image), so that it stays reachable; nothing changes when an entry already points at its
+     * digest.
+     */
+    public void addUntagged(Descriptor target) throws StoreException {
+        withIndexLock(() -> {
+            ImageIndex index = readIndex();
+            for (Descriptor d : index.manifests()) {
+                if (d.digest().equals(target.digest())) {
+                    return null;
+                }
+            }
+            Map<String, String> annotations = new HashMap<>(target.annotations());
+            annotations.remove(REF_NAME);
+            List<Descriptor> manifests = new ArrayList<>(index.manifests());
             manifests.add(target.withAnnotations(annotations));
             manifests.sort(Comparator.comparing((Descriptor d) -> d.annotations().getOrDefault(REF_NAME, ""))
                     .thenComparing(d -> d.digest().toString()));
@@ -341,22 +373,37 @@ public final class BlobStore {
     }
 
     /**
-     * Renames a fully written directory (under {@link #tmpDir()}) to {@code layers/<diffid>/}.
-     * If another writer got there first, {@code staged} is deleted and theirs is kept.
+     * Where the record of a layer dir lives: {@code layers/<hex>.files}, beside the dir (see
+     * {@link LayerDirRecord}; {@link StoreChecker} compares the dir against it).
+     */
+    public Path layerDirRecord(Digest diffId) {
+        return layers.resolve(diffId.encoded() + ".files");
+    }
+
+    /**
+     * Renames a fully written directory (under {@link #tmpDir()}) to {@code layers/<diffid>/},
+     * then writes its record ({@link #layerDirRecord}). If another writer got there first,
+     * {@code staged} is deleted and theirs is kept.
      */
     public Path commitLayerDir(Path staged, Digest diffId) throws StoreException {
         Path target = layerDir(diffId);
         try {
             if (!Files.exists(target)) {
+                byte[] record = LayerDirRecord.of(staged);
+                boolean moved = false;
                 try {
                     moveAtomically(staged, target);
-                    Directories.fsyncDirectory(layers);
-                    return target;
+                    moved = true;
                 } catch (IOException e) {
                     if (!Files.isDirectory(target)) {
                         throw e;
                     }
                     // lost the race to another writer: keep theirs
+                }
+                if (moved) {
+                    Directories.fsyncDirectory(layers);
+                    writeFileAtomically(layerDirRecord(diffId), record);
+                    return target;
                 }
             }
             Directories.deleteRecursively(staged);
@@ -385,7 +432,12 @@ public final class BlobStore {
 
     /** Removes temp files and dirs of writers that are no longer running; returns how many. */
     public int cleanTmp() throws StoreException {
-        int removed = 0;
+        return cleanTmpEntries().size();
+    }
+
+    /** Removes temp files and dirs of writers that are no longer running; returns their paths. */
+    List<Path> cleanTmpEntries() throws StoreException {
+        List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
             for (Path entry : entries) {
                 Matcher m = TMP_NAME.matcher(entry.getFileName().toString());
@@ -402,10 +454,10 @@ public final class BlobStore {
                     continue;
                 }
                 Directories.deleteRecursively(entry);
-                removed++;
+                removed.add(entry);
             }
         } catch (NoSuchFileException e) {
-            return 0;
+            return removed;
         } catch (IOException e) {
             throw new StoreException("clean " + tmp + ": " + e, e);
         }
