@@ -28,12 +28,13 @@ import java.util.Objects;
  * @param iidFile where to write the image id (config digest), null for nowhere
  * @param metadataFile where to write BuildKit's metadata JSON, null for nowhere
  * @param labels {@code --label} values added to the image config
+ * @param verifier checks registry base images before use (null: none)
  */
 public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileContent, List<String> tags,
                            Map<String, String> buildArgs, String target, String platform, boolean noCache,
                            boolean pull, NetworkMode network, List<SecretSource> secrets, Map<String, Path> ssh,
                            List<BuildOutput> outputs, Path runtime, Long sourceDateEpoch, Path iidFile,
-                           Path metadataFile, Map<String, String> labels) {
+                           Path metadataFile, Map<String, String> labels, ImageVerifier verifier) {
     public BuildRequest {
         Objects.requireNonNull(contextDir, "contextDir");
         tags = List.copyOf(tags);
@@ -74,6 +75,7 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         private Path iidFile;
         private Path metadataFile;
         private final Map<String, String> labels = new LinkedHashMap<>();
+        private ImageVerifier verifier;
 
         private Builder(Path contextDir) {
             this.contextDir = contextDir;
@@ -174,10 +176,15 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
             return this;
         }
 
+        public Builder verifier(ImageVerifier value) {
+            this.verifier = value;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(contextDir, dockerfile, dockerfileContent, tags, buildArgs, target, platform,
                     noCache, pull, network, secrets, ssh, outputs, runtime, sourceDateEpoch, iidFile, metadataFile,
-                    labels);
+                    labels, verifier);
         }
     }
 }

@@ -68,7 +68,7 @@ final class BuiltinRuntime implements ContainerRuntime {
                 checkExecutable(spec);
                 Files.writeString(bundleDir.resolve(OciBundle.HOSTS), OciBundle.hosts(spec.hostname()));
                 Files.writeString(bundleDir.resolve(OciBundle.RESOLV_CONF),
-                        OciBundle.resolvConf(hostResolvConf(), spec.network()));
+                        OciBundle.resolvConf(OciBundle.hostResolvConf(), spec.network()));
                 Files.writeString(script, script(spec, bundleDir, tools));
                 Path cwd = RootfsPaths.resolve(spec.rootfs(), spec.cwd());
                 Files.createDirectories(cwd);
@@ -185,14 +185,6 @@ final class BuiltinRuntime implements ContainerRuntime {
         }
         throw new BuildException("run container " + spec.id() + ": exec: \"" + program
                 + "\": executable file not found in $PATH");
-    }
-
-    private static String hostResolvConf() {
-        try {
-            return Files.readString(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     /** The host script that sets the container up inside the new namespaces and executes the command. */
@@ -384,7 +376,7 @@ final class BuiltinRuntime implements ContainerRuntime {
         final String sh;
         final Optional<List<String>> ip;
 
-        private Tools(String unshare, String setpriv, String mount, String env, String sh, Optional<List<String>> ip) {
+        Tools(String unshare, String setpriv, String mount, String env, String sh, Optional<List<String>> ip) {
             this.unshare = unshare;
             this.setpriv = setpriv;
             this.mount = mount;

@@ -220,7 +220,8 @@ final class OciBundle {
         return address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
     }
 
-    private static String hostResolvConf() {
+    /** The host's {@code /etc/resolv.conf}, empty when it has none. */
+    static String hostResolvConf() {
         try {
             return Files.readString(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -323,6 +323,18 @@ class ContainerRuntimeIT {
         assertFalse(Files.exists(rootfs.resolve("proc")));
     }
 
+    /**
+     * On this cgroup v1 host runc 1.1.5 mounts each hierarchy read-only but leaves the tmpfs that
+     * holds them at /sys/fs/cgroup writable (a container-private tmpfs).
+     */
+    @Test
+    void runc_cgroupHierarchies_mountedReadOnly() throws Exception {
+        ContainerRuntime runc = runtimes().findFirst().orElseThrow();
+        String out = output(runc, spec(rootfs(), "grep -c ' /sys/fs/cgroup/[^ ]* cgroup ro,' /proc/mounts; "
+                + "mkdir /sys/fs/cgroup/pids/x 2>/dev/null || echo cgroup-ro"));
+        assertTrue(out.matches("[1-9][0-9]*\ncgroup-ro\n"), out);
+    }
+
     @Test
     void detect_nothingExplicit_findsTheWorkingRunc() throws Exception {
         List<String> warnings = new ArrayList<>();

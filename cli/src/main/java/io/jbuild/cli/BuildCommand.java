@@ -11,13 +11,29 @@ import io.jbuild.dockerfile.ParseResult;
 import io.jbuild.dockerfile.ParseWarning;
 import io.jbuild.dockerfile.PlannedStage;
 import io.jbuild.dockerfile.PlatformSpec;
+import io.jbuild.builder.BuildOutput;
+import io.jbuild.builder.BuildProgress;
+import io.jbuild.builder.BuildRequest;
+import io.jbuild.builder.BuildResult;
+import io.jbuild.builder.Builder;
+import io.jbuild.builder.NetworkMode;
+import io.jbuild.builder.ProgressMode;
+import io.jbuild.builder.ProgressPrinters;
+import io.jbuild.builder.SecretSource;
+import io.jbuild.layerstore.BlobStore;
+import io.jbuild.layerstore.ImageReference;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +44,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Main main;
 
     @Parameters(paramLabel = "CONTEXT", defaultValue = ".", description = "The build context directory (default: .).")
     String context;
@@ -53,6 +72,72 @@ final class BuildCommand implements Callable<Integer> {
             description = "Parse and plan the build, print the stages and steps that would run, run nothing.")
     boolean dryRun;
 
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Option(names = "--no-cache", description = "Do not use the cache when building.")
+    boolean noCache;
+
+    @Option(names = "--pull", description = "Always pull base images, even when the store has them.")
+    boolean pull;
+
+    @Option(names = "--network", paramLabel = "default|none|host", defaultValue = "default",
+            description = "The network RUN steps get (default: an isolated namespace with loopback).")
+    String network;
+
+    @Option(names = "--secret", paramLabel = "id=ID[,src=FILE|,env=VAR]",
+            description = "A secret RUN --mount=type=secret can read (repeatable); never stored in the image.")
+    List<String> secrets = new ArrayList<>();
+
+    @Option(names = "--ssh", paramLabel = "default|ID=SOCKET",
+            description = "An SSH agent socket RUN --mount=type=ssh can use (repeatable; default: $SSH_AUTH_SOCK).")
+    List<String> ssh = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "type=TYPE[,dest=PATH][,...]",
+            description = "Also write the result: type=oci|docker|local|tar|image|registry, dest=, tar=false, "
+                    + "name=, push=true (repeatable).")
+    List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--push", description = "Push the image to the registry of each -t name (= --output type=image,push=true).")
+    boolean push;
+
+    @Option(names = "--runtime", paramLabel = "PATH", description = "The OCI runtime binary (default: runc or crun on PATH).")
+    Path runtime;
+
+    @Option(names = "--iidfile", paramLabel = "FILE", description = "Write the image id (config digest) to FILE.")
+    Path iidFile;
+
+    @Option(names = "--metadata-file", paramLabel = "FILE", description = "Write the build result metadata (JSON) to FILE.")
+    Path metadataFile;
+
+    @Option(names = "--progress", paramLabel = "auto|tty|plain|quiet|rawjson", defaultValue = "auto",
+            description = "How to show build progress (default: auto).")
+    String progress;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but the image id (= --progress=quiet).")
+    boolean quiet;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Set an image label (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--sign", description = "Sign each pushed image with the cosign key --key (needs --push).")
+    boolean sign;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "The private key file for --sign.")
+    Path key;
+
+    @Option(names = "--verify-policy", paramLabel = "FILE",
+            description = "JSON list of {\"registry/repository glob\": [public key files]}; a FROM image the policy "
+                    + "covers must carry a cosign signature verified by one of its keys.")
+    Path verifyPolicy;
+
+    @Option(names = {"--timestamp", "--source-date-epoch"}, paramLabel = "SECONDS",
+            description = "Created time of the image and clamp for file mtimes (default: $SOURCE_DATE_EPOCH).")
+    Long timestamp;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -76,13 +161,105 @@ final class BuildCommand implements Callable<Integer> {
         java.util.Optional<Path> ignoreFile = IgnoreFile.locate(contextDir, "-".equals(file) ? null : Path.of(name));
         int ignorePatterns = IgnoreFile.load(ignoreFile).patterns().size();
         if (!dryRun) {
-            throw new UnsupportedOperationException(
-                    "build " + name + ": running builds is not implemented yet; --dry-run prints the plan");
+            return build(contextDir, "-".equals(file) ? content : null, Path.of(name));
         }
         out.println("context: " + contextDir + ignoreFile.map(f -> " (" + f + ": " + ignorePatterns + " patterns)")
                 .orElse(""));
         printPlan(out, plan, parsed);
         return 0;
+    }
+
+    private int build(Path contextDir, byte[] stdinContent, Path dockerfile) throws Exception {
+        Environment env = main.environment();
+        Map<String, String> args = BuildOptions.parseBuildArgs(buildArgs, env.variables());
+        BuildRequest.Builder request = BuildRequest.builder(contextDir)
+                .dockerfile(dockerfile)
+                .dockerfileContent(stdinContent)
+                .tags(tags)
+                .buildArgs(args)
+                .target(target)
+                .platform(platform)
+                .noCache(noCache)
+                .pull(pull)
+                .network(NetworkMode.parse(network))
+                .runtime(runtime)
+                .iidFile(iidFile)
+                .metadataFile(metadataFile);
+        Long epoch = timestamp;
+        if (epoch == null && args.containsKey("SOURCE_DATE_EPOCH")) {
+            epoch = parseEpoch(args.get("SOURCE_DATE_EPOCH"), "--build-arg SOURCE_DATE_EPOCH");
+        }
+        if (epoch == null && env.get("SOURCE_DATE_EPOCH") != null && !env.get("SOURCE_DATE_EPOCH").isEmpty()) {
+            epoch = parseEpoch(env.get("SOURCE_DATE_EPOCH"), "SOURCE_DATE_EPOCH");
+        }
+        request.sourceDateEpoch(epoch);
+        for (String s : secrets) {
+            request.secret(SecretSource.parse(s, env.variables()));
+        }
+        for (String s : ssh) {
+            int eq = s.indexOf('=');
+            String id = eq < 0 ? s : s.substring(0, eq);
+            String socket = eq < 0 ? env.get("SSH_AUTH_SOCK") : s.substring(eq + 1);
+            if (socket == null || socket.isEmpty()) {
+                throw new CommandException("--ssh " + s + ": no socket given and SSH_AUTH_SOCK is not set");
+            }
+            request.ssh(id, Path.of(socket));
+        }
+        for (String o : outputs) {
+            request.output(BuildOutput.parse(o));
+        }
+        if (push) {
+            request.output(BuildOutput.parse("type=image,push=true"));
+        }
+        for (String l : labels) {
+            int eq = l.indexOf('=');
+            request.label(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+        }
+        if (sign && (key == null || !push && outputs.stream().noneMatch(o -> o.contains("push=true")))) {
+            throw new CommandException("build: --sign needs --key and --push");
+        }
+        BlobStore blobs = store.open(env);
+        var client = registry.client(env);
+        if (verifyPolicy != null) {
+            VerifyPolicy policy = VerifyPolicy.read(verifyPolicy);
+            request.verifier(ref -> PullVerification.verify(env, client, blobs, policy, ref));
+        }
+        ProgressMode mode = quiet ? ProgressMode.QUIET : ProgressMode.parse(progress);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintStream progressOut = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true,
+                StandardCharsets.UTF_8);
+        BuildResult result;
+        try (BuildProgress view = ProgressPrinters.create(mode, progressOut, env.terminal())) {
+            result = new Builder(blobs, client).build(request.build(), view);
+        }
+        progressOut.flush();
+        if (quiet) {
+            out.println(result.configDigest());
+        } else {
+            for (String t : result.tags()) {
+                out.println("naming to " + t + " done");
+            }
+            out.println("writing image " + result.configDigest() + " done (manifest " + result.manifest().digest() + ")");
+            for (String p : result.pushed()) {
+                out.println("pushed " + p);
+            }
+        }
+        if (sign) {
+            for (String p : result.pushed()) {
+                ImageReference ref = ImageReference.parse(p);
+                out.println("Signed: " + ref.name() + ":" + SignCommand.sign(env, client, store, key, ref, Map.of()).tag());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static long parseEpoch(String value, String what) throws CommandException {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandException(what + "=" + value + ": not a number of seconds since 1970");
+        }
     }
 
     /** The plan as BuildKit-style numbered step lines, each stage with what it is built from and needs. */

@@ -96,7 +96,16 @@ public final class Main implements Runnable {
             boolean debug = parsed != null && Arrays.asList(parsed.originalArgs().toArray(new String[0]))
                     .contains("--debug");
             String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            err.println("error: " + message.replace('\n', ' '));
+            if (ex instanceof io.jbuild.builder.BuildException && message.indexOf('\n') > 0) {
+                // a failed step: the message line, then the last lines of its output
+                String[] lines = message.split("\n");
+                err.println("error: " + lines[0]);
+                for (int i = 1; i < lines.length; i++) {
+                    err.println("  " + lines[i]);
+                }
+            } else {
+                err.println("error: " + message.replace('\n', ' '));
+            }
             if (debug) {
                 ex.printStackTrace(err);
             }

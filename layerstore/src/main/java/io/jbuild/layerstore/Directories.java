@@ -11,12 +11,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File-tree operations shared by the store's classes. */
-final class Directories {
+public final class Directories {
     private Directories() {
     }
 
     /** Deletes a file or a tree without following symlinks; a missing path is fine. */
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -1,0 +1,201 @@
+package io.jbuild.builder;
+
+import io.jbuild.dockerfile.BuildOptions;
+import io.jbuild.dockerfile.BuildPlan;
+import io.jbuild.dockerfile.BuildPlanner;
+import io.jbuild.dockerfile.DockerfileException;
+import io.jbuild.dockerfile.DockerfileParser;
+import io.jbuild.dockerfile.IgnoreFile;
+import io.jbuild.dockerfile.InstructionParser;
+import io.jbuild.dockerfile.ParseResult;
+import io.jbuild.dockerfile.ParseWarning;
+import io.jbuild.dockerfile.PatternMatcher;
+import io.jbuild.dockerfile.PlannedStage;
+import io.jbuild.dockerfile.PlatformSpec;
+import io.jbuild.layerstore.BlobStore;
+import io.jbuild.layerstore.Descriptor;
+import io.jbuild.layerstore.ImageConfig;
+import io.jbuild.layerstore.ImageReference;
+import io.jbuild.layerstore.InvalidValueException;
+import io.jbuild.layerstore.Json;
+import io.jbuild.layerstore.Manifest;
+import io.jbuild.layerstore.MediaType;
+import io.jbuild.layerstore.Platform;
+import io.jbuild.layerstore.StoreException;
+import io.jbuild.layerstore.Stored;
+import io.jbuild.registry.RegistryClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The build facade: Dockerfile + context → an image in the store (and the requested outputs).
+ * Stages the target needs are built, independent ones in parallel; each RUN runs in a container
+ * on an overlay of the layers so far, and each change set becomes a layer.
+ */
+public final class Builder {
+    private final BlobStore store;
+    private final RegistryClient registry;
+
+    /** @param registry the client for pulling base images and pushing results; null for store-only builds */
+    public Builder(BlobStore store, RegistryClient registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    public BuildResult build(BuildRequest request, BuildProgress progress) throws BuildException, InterruptedException {
+        Path dockerfile = request.dockerfilePath();
+        String name = request.dockerfileContent() != null ? "Dockerfile" : dockerfile.getFileName().toString();
+        BuildPlan plan;
+        PatternMatcher ignore;
+        Platform platform;
+        try {
+            byte[] content = request.dockerfileContent() != null ? request.dockerfileContent() : Files.readAllBytes(dockerfile);
+            ParseResult parsed = DockerfileParser.parse(name, content);
+            BuildOptions options = BuildOptions.defaults().withBuildArgs(request.buildArgs()).withTarget(request.target());
+            if (request.platform() != null) {
+                options = options.withTargetPlatform(PlatformSpec.parse(request.platform()));
+            }
+            plan = BuildPlanner.plan(InstructionParser.parse(parsed), options);
+            for (ParseWarning w : parsed.warnings()) {
+                progress.warn(w.message());
+            }
+            for (ParseWarning w : plan.warnings()) {
+                progress.warn(w.message());
+            }
+            ignore = IgnoreFile.load(IgnoreFile.locate(request.contextDir(),
+                    request.dockerfileContent() != null ? null : dockerfile));
+            platform = request.platform() != null ? Platform.parse(request.platform()).normalize() : Platform.host();
+        } catch (NoSuchFileException e) {
+            throw new BuildException("read " + dockerfile + ": no such file");
+        } catch (IOException e) {
+            throw new BuildException("read " + dockerfile + ": " + e, e);
+        } catch (DockerfileException e) {
+            throw new BuildException(e.getMessage(), e);
+        } catch (InvalidValueException e) {
+            throw new BuildException("--platform " + request.platform() + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(request.contextDir())) {
+            throw new BuildException("build context " + request.contextDir() + " is not a directory");
+        }
+        BuildContext ctx = new BuildContext(store, registry, request, plan, ignore, progress, platform, plan.stages().size());
+        ImageState result = runStages(ctx);
+        return new ImageOutputs(ctx).write(finish(ctx, result));
+    }
+
+    /** Runs the planned stages, each as soon as the stages it needs are done; returns the target's state. */
+    private static ImageState runStages(BuildContext ctx) throws BuildException, InterruptedException {
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jbuild-stage");
+            t.setDaemon(true);
+            return t;
+        });
+        List<CompletableFuture<ImageState>> all = new ArrayList<>();
+        try {
+            for (PlannedStage ps : ctx.plan.stages()) {
+                List<CompletableFuture<ImageState>> deps = new ArrayList<>();
+                for (int d : ps.dependencies()) {
+                    deps.add(ctx.stages.get(d));
+                }
+                CompletableFuture<ImageState> f = CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0]))
+                        .thenApplyAsync(ignored -> {
+                            try {
+                                return new StageExecutor(ctx, ps).run();
+                            } catch (BuildException e) {
+                                throw new CompletionException(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new CompletionException(e);
+                            }
+                        }, pool);
+                ctx.stages.put(ps.index(), f);
+                all.add(f);
+            }
+            CompletableFuture<ImageState> target = ctx.stages.get(ctx.plan.target());
+            try {
+                CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get();
+                return target.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                while (cause instanceof CompletionException && cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                if (cause instanceof BuildException be) {
+                    throw be;
+                }
+                if (cause instanceof InterruptedException ie) {
+                    throw ie;
+                }
+                throw new BuildException("build failed: " + cause, cause);
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The final config (labels, created time) and manifest, written to the store. */
+    private static StoredImage finish(BuildContext ctx, ImageState state) throws BuildException {
+        ImageConfig config = state.config();
+        if (!ctx.request.labels().isEmpty()) {
+            ImageConfig.ContainerConfig c = config.config() == null ? ImageConfig.ContainerConfig.empty() : config.config();
+            Map<String, String> labels = new LinkedHashMap<>(c.labels());
+            labels.putAll(ctx.request.labels());
+            config = config.withConfig(new ImageConfig.ContainerConfig(c.user(), c.exposedPorts(), c.env(),
+                    c.entrypoint(), c.cmd(), c.volumes(), c.workingDir(), labels, c.stopSignal(), c.argsEscaped(),
+                    c.healthcheck(), c.onBuild(), c.shell()));
+        }
+        config = new ImageConfig(ctx.now(), config.author(), config.architecture(), config.os(), config.osVersion(),
+                config.osFeatures(), config.variant(), config.config(), config.rootfs(), config.history());
+        try {
+            Stored<ImageConfig> storedConfig = Stored.of(config);
+            Descriptor configDescriptor = ctx.store.write(MediaType.OCI_CONFIG, storedConfig);
+            Manifest manifest = Manifest.of(configDescriptor, new ImageState(config, state.layers()).ociLayers());
+            Stored<Manifest> storedManifest = Stored.of(manifest);
+            Descriptor manifestDescriptor = ctx.store.write(MediaType.OCI_MANIFEST, storedManifest)
+                    .withPlatform(config.platform());
+            List<String> tags = new ArrayList<>();
+            for (String t : ctx.request.tags()) {
+                String normalized = normalize(t);
+                ctx.store.tag(normalized, manifestDescriptor);
+                tags.add(normalized);
+            }
+            return new StoredImage(manifestDescriptor, configDescriptor, tags);
+        } catch (StoreException e) {
+            throw new BuildException("write image: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code app} → {@code docker.io/library/app:latest}, as pull names images in the store. */
+    static String normalize(String tag) throws BuildException {
+        try {
+            ImageReference ref = ImageReference.parse(tag);
+            if (ref.digest() != null) {
+                throw new BuildException("tag " + tag + ": a tag cannot have a digest");
+            }
+            return ref.name() + ":" + (ref.tag() == null ? ImageReference.DEFAULT_TAG : ref.tag());
+        } catch (InvalidValueException e) {
+            throw new BuildException("tag \"" + tag + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** The image a build wrote into the store. */
+    record StoredImage(Descriptor manifest, Descriptor config, List<String> tags) {
+    }
+
+    static byte[] json(Object value) {
+        return Json.write(value);
+    }
+}

@@ -1,0 +1,362 @@
+package io.jbuild.builder;
+
+import io.jbuild.dockerfile.Heredoc;
+import io.jbuild.dockerfile.Heredocs;
+import io.jbuild.dockerfile.Mount;
+import io.jbuild.dockerfile.RunInstruction;
+import io.jbuild.layerstore.ImageConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One RUN: the argv (SHELL, heredocs), environment, user, mounts, and the container on the step's overlay. */
+final class RunStep {
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final String HOSTNAME = "buildkitsandbox";
+    private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
+    private static final int TAIL_LINES = 10;
+
+    private final BuildContext ctx;
+    private final StageExecutor stage;
+    private final RunInstruction run;
+    private final StepMount mount;
+    private final BuildProgress.Step step;
+    private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private String cwd = "/";
+
+    RunStep(BuildContext ctx, StageExecutor stage, RunInstruction run, StepMount mount, BuildProgress.Step step) {
+        this.ctx = ctx;
+        this.stage = stage;
+        this.run = run;
+        this.mount = mount;
+        this.step = step;
+    }
+
+    /** Runs the container; returns the argv it ran. Fails with the exit status and the output's last lines. */
+    List<String> execute(ImageConfig image) throws BuildException, InterruptedException {
+        ImageConfig.ContainerConfig config = image.config() == null ? ImageConfig.ContainerConfig.empty() : image.config();
+        Path bundle = null;
+        cwd = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
+        try {
+            List<ContainerMount> mounts = new ArrayList<>();
+            Map<String, String> env = new LinkedHashMap<>(stage.environment());
+            List<String> argv = argv(config, mounts);
+            mounts.addAll(runMounts(env));
+            ctx.plan.proxyArgs().forEach(env::putIfAbsent);
+            env.putIfAbsent("PATH", DEFAULT_PATH);
+            List<String> envList = new ArrayList<>();
+            env.forEach((k, v) -> envList.add(k + "=" + v));
+            String user = config.user();
+            ResolvedUser resolved = user == null || user.isEmpty() ? ResolvedUser.ROOT : Users.resolve(mount.root(), user);
+            NetworkMode network = run.network() != null ? NetworkMode.parse(run.network()) : ctx.request.network();
+            boolean insecure = "insecure".equals(run.security());
+            String id = "jbuild-" + Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(hashCode());
+            ContainerSpec spec = new ContainerSpec(id, mount.root(), argv, envList, cwd, resolved, HOSTNAME, network,
+                    mounts, insecure);
+            bundle = tempDir("bundle");
+            TailOutputStream output = new TailOutputStream(step.log());
+            int exit = ctx.runtime().run(spec, bundle, output);
+            output.flush();
+            if (exit != 0) {
+                String tail = output.tail(TAIL_LINES);
+                throw new BuildException("process \"" + String.join(" ", argv) + "\" did not complete successfully: exit code: "
+                        + exit + (tail.isEmpty() ? "" : "\n" + tail), run.location(), exit, null);
+            }
+            return argv;
+        } catch (IOException e) {
+            throw new BuildException("run " + run.original() + ": " + e.getMessage(), e);
+        } finally {
+            for (int i = cleanups.size() - 1; i >= 0; i--) {
+                try {
+                    cleanups.get(i).close();
+                } catch (Exception ignored) {
+                    // best effort: temporary files under the store's tmp/
+                }
+            }
+            if (bundle != null) {
+                StepMount.deleteQuietly(bundle);
+            }
+        }
+    }
+
+    /** BuildKit's argv: exec form as is; shell form through SHELL; heredocs as dispatchRun treats them. */
+    private List<String> argv(ImageConfig.ContainerConfig config, List<ContainerMount> mounts) throws BuildException, IOException {
+        List<String> args = run.command().args();
+        if (!run.heredocs().isEmpty()) {
+            if (args.size() != 1 || !run.command().shellForm()) {
+                throw new BuildException("parsing produced an invalid run command: " + args);
+            }
+            Heredoc first = run.heredocs().get(0);
+            boolean onlyHeredoc;
+            try {
+                onlyHeredoc = Heredocs.parseWord(args.get(0).strip(), ctx.plan.escape()).isPresent();
+            } catch (io.jbuild.dockerfile.DockerfileException e) {
+                onlyHeredoc = false;
+            }
+            if (onlyHeredoc) {
+                String data = first.chomp() ? Heredocs.chomp(first.content()) : first.content();
+                if (data.startsWith("#!")) {
+                    Path dir = tempDir("heredoc");
+                    cleanups.add(() -> StepMount.deleteQuietly(dir));
+                    Path file = dir.resolve(first.name());
+                    Files.writeString(file, data);
+                    Files.setPosixFilePermissions(file, EnumSet.of(PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+                            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
+                            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+                    mounts.add(new ContainerMount("bind", dir, "/dev/pipes", List.of("rbind", "ro")));
+                    args = List.of("/dev/pipes/" + first.name());
+                    return args;
+                }
+                args = List.of(data);
+            } else {
+                StringBuilder b = new StringBuilder(args.get(0));
+                for (Heredoc h : run.heredocs()) {
+                    b.append('\n').append(h.content()).append(h.name());
+                }
+                args = List.of(b.toString());
+            }
+        }
+        if (run.command().shellForm()) {
+            List<String> shell = config.shell().isEmpty() ? DEFAULT_SHELL : config.shell();
+            List<String> out = new ArrayList<>(shell);
+            out.addAll(args);
+            return out;
+        }
+        return args;
+    }
+
+    // ------------------------------------------------------------------ RUN --mount
+
+    private List<ContainerMount> runMounts(Map<String, String> env) throws BuildException, InterruptedException, IOException {
+        List<ContainerMount> out = new ArrayList<>();
+        int sshIndex = 0;
+        for (Mount m : run.mounts()) {
+            switch (m.type()) {
+                case BIND:
+                    out.add(bind(m));
+                    break;
+                case CACHE:
+                    out.add(cache(m));
+                    break;
+                case TMPFS: {
+                    List<String> options = new ArrayList<>(List.of("nosuid", "nodev", "mode=1777"));
+                    if (m.sizeLimit() > 0) {
+                        options.add("size=" + m.sizeLimit());
+                    }
+                    out.add(new ContainerMount("tmpfs", null, target(m, 0), options));
+                    break;
+                }
+                case SECRET: {
+                    ContainerMount secret = secret(m, env);
+                    if (secret != null) {
+                        out.add(secret);
+                    }
+                    break;
+                }
+                case SSH: {
+                    ContainerMount ssh = ssh(m, sshIndex++, env);
+                    if (ssh != null) {
+                        out.add(ssh);
+                    }
+                    break;
+                }
+                default:
+                    throw new BuildException("RUN --mount type " + m.type() + " is not supported");
+            }
+        }
+        return out;
+    }
+
+    private String target(Mount m, int sshIndex) throws BuildException {
+        String t = m.effectiveTarget(sshIndex);
+        if (t == null || t.isEmpty()) {
+            throw new BuildException("RUN --mount=type=" + m.type().name().toLowerCase() + " needs a target");
+        }
+        if (!t.startsWith("/")) {
+            t = (cwd.endsWith("/") ? cwd : cwd + "/") + t;
+        }
+        return t;
+    }
+
+    private ContainerMount bind(Mount m) throws BuildException, InterruptedException, IOException {
+        SourceRoot source = SourceRoot.open(ctx, m.from(), ctx.platform);
+        cleanups.add(source);
+        String src = m.source() == null ? "/" : m.source();
+        Path host = RootfsPaths.resolve(source.root(), src);
+        if (!host.normalize().startsWith(source.root()) || !Files.exists(host)) {
+            throw new BuildException("RUN --mount=type=bind: source \"" + src + "\" not found"
+                    + (m.from() == null ? " in the build context" : " in " + m.from()));
+        }
+        if (!m.readOnly()) {
+            // writes to a read-write bind mount are discarded, as BuildKit does: mount an overlay over the source
+            Path lower = Files.isDirectory(host) ? host : null;
+            if (lower != null) {
+                StepMount scratch = StepMount.mount(ctx.store, List.of(lower), "bind");
+                cleanups.add(scratch);
+                host = scratch.root();
+            }
+        }
+        return new ContainerMount("bind", host, target(m, 0), List.of("rbind", m.readOnly() ? "ro" : "rw"));
+    }
+
+    private ContainerMount cache(Mount m) throws BuildException, IOException {
+        String id = m.effectiveId();
+        String key = io.jbuild.layerstore.Digest.of(id.getBytes(StandardCharsets.UTF_8)).encoded();
+        Path root = ctx.store.cacheDir().resolve("mounts");
+        Files.createDirectories(root);
+        Path dir = root.resolve(key);
+        boolean fresh = !Files.exists(dir);
+        if (fresh) {
+            Path staged = tempDir("cache-mount");
+            Files.setPosixFilePermissions(staged, permissions(m.mode() == null ? 0755 : m.mode().intValue()));
+            Files.setAttribute(staged, "unix:uid", m.uid() == null ? 0 : m.uid().intValue());
+            Files.setAttribute(staged, "unix:gid", m.gid() == null ? 0 : m.gid().intValue());
+            try {
+                Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                StepMount.deleteQuietly(staged); // another build created it first
+            }
+        }
+        String sharing = m.sharing() == null ? "shared" : m.sharing();
+        if (!sharing.equals("shared")) {
+            FileChannel channel = FileChannel.open(root.resolve(key + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock = sharing.equals("locked") ? channel.lock() : channel.tryLock();
+            if (lock == null) {
+                // private and in use: this step gets a fresh directory of its own
+                channel.close();
+                Path own = tempDir("cache-private");
+                cleanups.add(() -> StepMount.deleteQuietly(own));
+                dir = own;
+            } else {
+                cleanups.add(channel);
+            }
+        }
+        return new ContainerMount("bind", dir, target(m, 0), List.of("rbind", m.readOnly() ? "ro" : "rw"));
+    }
+
+    private ContainerMount secret(Mount m, Map<String, String> env) throws BuildException, IOException {
+        String id = m.effectiveId();
+        SecretSource source = ctx.request.secrets().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+        if (source == null) {
+            if (m.required()) {
+                throw new BuildException("secret " + id + " not found: give it with --secret id=" + id + ",src=FILE");
+            }
+            return null;
+        }
+        byte[] value;
+        if (source.file() != null) {
+            value = Files.readAllBytes(source.file());
+        } else {
+            String v = System.getenv(source.envVariable());
+            if (v == null) {
+                throw new BuildException("secret " + id + ": environment variable " + source.envVariable() + " is not set");
+            }
+            value = v.getBytes(StandardCharsets.UTF_8);
+        }
+        if (m.env() != null && !m.env().isEmpty()) {
+            env.put(m.env(), new String(value, StandardCharsets.UTF_8));
+            if (m.target() == null || m.target().isEmpty()) {
+                return null;
+            }
+        }
+        Path dir = tempDir("secret");
+        cleanups.add(() -> StepMount.deleteQuietly(dir));
+        Files.setPosixFilePermissions(dir, permissions(0700));
+        Path file = dir.resolve("secret");
+        Files.write(file, value);
+        Files.setPosixFilePermissions(file, permissions(m.mode() == null ? 0400 : m.mode().intValue()));
+        Files.setAttribute(file, "unix:uid", m.uid() == null ? 0 : m.uid().intValue());
+        Files.setAttribute(file, "unix:gid", m.gid() == null ? 0 : m.gid().intValue());
+        return new ContainerMount("bind", file, target(m, 0), List.of("rbind", "ro", "nosuid", "nodev", "noexec"));
+    }
+
+    private ContainerMount ssh(Mount m, int index, Map<String, String> env) throws BuildException {
+        String id = m.effectiveId();
+        Path socket = ctx.request.ssh().get(id);
+        if (socket == null) {
+            if (m.required()) {
+                throw new BuildException("ssh agent " + id + " not found: give it with --ssh " + id + "=SOCKET");
+            }
+            return null;
+        }
+        String target = target(m, index);
+        env.putIfAbsent("SSH_AUTH_SOCK", target);
+        return new ContainerMount("bind", socket, target, List.of("rbind"));
+    }
+
+    private Path tempDir(String purpose) throws BuildException {
+        try {
+            return ctx.store.createTempDirectory(purpose);
+        } catch (io.jbuild.layerstore.StoreException e) {
+            throw new BuildException("run " + run.original() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < all.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                p.add(all[i]);
+            }
+        }
+        return p;
+    }
+
+    /** Passes output through and keeps its last bytes for the error message. */
+    static final class TailOutputStream extends OutputStream {
+        private static final int KEEP = 8192;
+        private final OutputStream out;
+        private final ByteArrayOutputStream tail = new ByteArrayOutputStream();
+
+        TailOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            tail.write(b, off, len);
+            if (tail.size() > 2 * KEEP) {
+                byte[] all = tail.toByteArray();
+                tail.reset();
+                tail.write(all, all.length - KEEP, KEEP);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        synchronized String tail(int lines) {
+            String text = tail.toString(StandardCharsets.UTF_8).stripTrailing();
+            String[] all = text.split("\n");
+            int from = Math.max(0, all.length - lines);
+            return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
+        }
+    }
+}
