@@ -45,6 +45,9 @@ final class BaseImages {
             String tag = parsed.tag() != null || parsed.digest() == null
                     ? parsed.name() + ":" + (parsed.tag() == null ? ImageReference.DEFAULT_TAG : parsed.tag())
                     : parsed.name() + "@" + parsed.digest();
+            if (ctx.cache.lazyBases()) {
+                return ctx.cache.lazyBase(ctx.registry, parsed, platform);
+            }
             try {
                 new Puller(ctx.registry, ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(parsed, platform, tag);
             } catch (RegistryException e) {

@@ -29,6 +29,7 @@ final class BuildContext {
     final Platform platform;
     final LayerWriter.Options layerOptions;
     final FileCopier copier;
+    final BuildCache cache;
     final Map<Integer, CompletableFuture<ImageState>> stages = new ConcurrentHashMap<>();
     /** Each finished stage's environment and ARGs, which a stage built FROM it inherits (as BuildKit's state). */
     final Map<Integer, StageVariables> stageVariables = new ConcurrentHashMap<>();
@@ -53,6 +54,7 @@ final class BuildContext {
         }
         this.layerOptions = options;
         this.copier = new FileCopier(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build());
+        this.cache = new BuildCache(store, registry, request, progress::warn);
     }
 
     /** A finished stage's expansion environment (Env plus ARGs) and declared ARGs, in order. */

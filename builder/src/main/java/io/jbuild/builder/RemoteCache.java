@@ -126,6 +126,59 @@ final class RemoteCache {
         source.fetch(blob, store);
     }
 
+    /**
+     * A registry base image with only its manifest and config fetched: its layer blobs are pulled
+     * by {@link #fetch} when a step mounts them or the image being built includes them. The image
+     * is not tagged in the store (it is incomplete until then).
+     */
+    ImageState lazyBase(RegistryClient client, ImageReference ref, io.jbuild.layerstore.Platform platform)
+            throws BuildException {
+        try {
+            RemoteManifest top = client.pullManifest(ref);
+            RemoteManifest remote = top;
+            if (MediaType.isIndex(top.mediaType())) {
+                io.jbuild.layerstore.ImageIndex index = Json.read(top.bytes(), io.jbuild.layerstore.ImageIndex.class);
+                Descriptor chosen = null;
+                for (Descriptor d : index.manifests()) {
+                    if (d.platform() != null && MediaType.isManifest(d.mediaType())
+                            && d.platform().normalize().os().equals(platform.normalize().os())
+                            && d.platform().normalize().architecture().equals(platform.normalize().architecture())
+                            && (platform.variant() == null || d.platform().matches(platform))) {
+                        chosen = d;
+                        break;
+                    }
+                }
+                if (chosen == null) {
+                    throw new BuildException("pull " + ref + ": no manifest for platform " + platform);
+                }
+                remote = client.pullManifest(ref.withDigest(chosen.digest()));
+            }
+            Manifest manifest = Json.read(remote.bytes(), Manifest.class);
+            client.pullBlob(ref, manifest.config(), store);
+            store.write(remote.mediaType(), remote.bytes());
+            io.jbuild.layerstore.ImageConfig config = store.readDocument(manifest.config().digest(),
+                    io.jbuild.layerstore.ImageConfig.class).value();
+            if (config.config() == null) {
+                config = config.withConfig(io.jbuild.layerstore.ImageConfig.ContainerConfig.empty());
+            }
+            Source source = (blob, into) -> {
+                try {
+                    client.pullBlob(ref, blob, into);
+                } catch (RegistryException e) {
+                    throw new BuildException("pull layer " + blob.digest() + " of " + ref + ": " + e.getMessage(), e);
+                }
+            };
+            synchronized (this) {
+                for (Descriptor layer : manifest.layers()) {
+                    blobSources.putIfAbsent(layer.digest(), source);
+                }
+            }
+            return new ImageState(config, manifest.layers());
+        } catch (RegistryException | StoreException e) {
+            throw new BuildException("pull " + ref + ": " + e.getMessage(), e);
+        }
+    }
+
     private synchronized void add(CacheSpec spec, RegistryClient client) throws BuildException {
         Manifest manifest;
         Document document;

@@ -31,13 +31,13 @@ import java.util.TreeMap;
  * The persistent step cache under the store's {@code cache/steps/}: cache key → the step's result
  * (its layer, or none, and its history entry). Each entry is one small JSON file, written to a
  * temporary file and renamed; its modification time is its last use. A key's components are kept
- * beside it ({@code <hex>.key.json}) and the last key of each step of a Dockerfile under
+ * beside it ({@code <hex>.key}, one {@code name TAB value} line each) and the last key of each step of a Dockerfile under
  * {@code last/}, so a miss can be explained. Metadata instructions are not stored: their config
  * change is recomputed from the instruction, exactly and cheaply.
  */
 final class StepCache {
     private static final String ENTRY = ".json";
-    private static final String KEY = ".key.json";
+    private static final String KEY = ".key";
 
     private final BlobStore store;
     private final Path dir;
@@ -70,8 +70,13 @@ final class StepCache {
 
     /** The entry for {@code key} when its layer blob is in the store (its use is recorded for pruning). */
     Optional<Entry> lookup(Digest key) {
+        return lookup(key, store::contains);
+    }
+
+    /** The entry for {@code key} when {@code available} says its layer blob can be had. */
+    Optional<Entry> lookup(Digest key, java.util.function.Predicate<Digest> available) {
         Optional<Entry> entry = read(key);
-        if (entry.isEmpty() || (entry.get().hasLayer() && !store.contains(entry.get().layer().digest()))) {
+        if (entry.isEmpty() || (entry.get().hasLayer() && !available.test(entry.get().layer().digest()))) {
             return Optional.empty();
         }
         try {
@@ -96,17 +101,16 @@ final class StepCache {
     /** Stores the result of the step with {@code key}, and the key's components. */
     void put(CacheKey key, Entry entry) throws IOException {
         Files.createDirectories(dir);
-        write(keyFile(key.digest()), Json.write(new Components(key.components())), true);
+        write(keyFile(key.digest()), encode(key.components()), true);
         write(entryFile(key.digest()), Json.write(entry), true);
     }
 
     /** The components of a stored key, for explaining misses. */
     Optional<CacheKey> components(Digest key) {
         try {
-            Components c = Json.read(Files.readAllBytes(keyFile(key)), Components.class);
-            CacheKey k = CacheKey.of(c.components());
+            CacheKey k = CacheKey.of(decode(Files.readAllBytes(keyFile(key))));
             return k.digest().equals(key) ? Optional.of(k) : Optional.empty();
-        } catch (IOException | InvalidDocumentException e) {
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
@@ -142,7 +146,7 @@ final class StepCache {
      * {@code keepBytes} (negative: no size limit). The layer blobs themselves are left to the
      * store's garbage collection. Returns what was removed.
      */
-    PruneResult prune(long keepBytes, Duration maxAge, Instant now) throws IOException {
+    CachePruneResult prune(long keepBytes, Duration maxAge, Instant now) throws IOException {
         List<Stored> entries = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ENTRY)) {
@@ -200,21 +204,70 @@ final class StepCache {
                 freed += s.size();
             }
         }
-        return new PruneResult(removed.size(), kept.size(), freed);
-    }
-
-    /** What {@link #prune} did: entries removed and kept, and the layer bytes no remaining entry holds. */
-    record PruneResult(int removed, int kept, long layerBytes) {
+        return new CachePruneResult(removed.size(), kept.size(), freed);
     }
 
     private record Stored(Digest key, Instant used, String layer, long size) {
     }
 
-    /** A key's components as stored. */
-    record Components(Map<String, String> components) {
-        Components {
-            components = new TreeMap<>(components);
+    /** A key's components as text: one {@code name TAB value} line each, with {@code \\}, tab and newline escaped. */
+    static byte[] encode(Map<String, String> components) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : new TreeMap<>(components).entrySet()) {
+            escape(b, e.getKey());
+            b.append('\t');
+            escape(b, e.getValue());
+            b.append('\n');
         }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> decode(byte[] bytes) {
+        Map<String, String> out = new TreeMap<>();
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                throw new IllegalArgumentException("bad key component line");
+            }
+            out.put(unescape(line.substring(0, tab)), unescape(line.substring(tab + 1)));
+        }
+        return out;
+    }
+
+    private static void escape(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\':
+                    b.append("\\\\");
+                    break;
+                case '\t':
+                    b.append("\\t");
+                    break;
+                case '\n':
+                    b.append("\\n");
+                    break;
+                default:
+                    b.append(c);
+            }
+        }
+    }
+
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                b.append(n == 't' ? '\t' : n == 'n' ? '\n' : n);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private Path entryFile(Digest key) {

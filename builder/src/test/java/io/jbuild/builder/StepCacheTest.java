@@ -101,7 +101,7 @@ class StepCacheTest {
                     FileTime.from(now.minus(Duration.ofHours(10 - i))));
         }
         // step 0 is 10 h old: gone by age; then 200+300+400 = 900 > 750: step 1 (least recent) goes too
-        StepCache.PruneResult result = cache.prune(750, Duration.ofHours(9).plusMinutes(30), now);
+        CachePruneResult result = cache.prune(750, Duration.ofHours(9).plusMinutes(30), now);
         assertEquals(2, result.removed());
         assertEquals(2, result.kept());
         assertEquals(300, result.layerBytes());
@@ -115,7 +115,7 @@ class StepCacheTest {
     void prune_noLimits_keepsAll() throws Exception {
         StepCache cache = new StepCache(BlobStore.open(tmp.resolve("store")));
         cache.put(key("a"), new StepCache.Entry(null, null, "a", null));
-        assertEquals(new StepCache.PruneResult(0, 1, 0), cache.prune(-1, null, Instant.now()));
+        assertEquals(new CachePruneResult(0, 1, 0), cache.prune(-1, null, Instant.now()));
         assertEquals(Map.of("instruction", "a", "parent", "p"), cache.components(key("a").digest()).orElseThrow()
                 .components());
     }

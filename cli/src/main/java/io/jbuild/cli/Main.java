@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Daemonless container image builder.",
         subcommands = {BuildCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
                 LogoutCommand.class, DebugCommand.class, GenerateKeyPairCommand.class, SignCommand.class,
-                VerifyCommand.class, LoadCommand.class, SaveCommand.class, FsckCommand.class,
+                VerifyCommand.class, LoadCommand.class, SaveCommand.class, FsckCommand.class, PruneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
