@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BuildCache {
     private final BlobStore store;
-    private final RegistryClient registry;
+    private final java.util.function.Supplier<RegistryClient> registry;
     private final BuildRequest request;
     private final StepCache steps;
     private final ContextHasher hasher;
@@ -32,14 +32,15 @@ final class BuildCache {
     private final Map<Integer, List<RemoteCache.Record>> records = new ConcurrentHashMap<>();
     private final Map<Integer, String> report = new TreeMap<>();
 
-    BuildCache(BlobStore store, RegistryClient registry, BuildRequest request, java.util.function.Consumer<String> warn) {
+    BuildCache(BlobStore store, java.util.function.Supplier<RegistryClient> registry, BuildRequest request,
+               java.util.function.Consumer<String> warn) {
         this.store = store;
         this.registry = registry;
         this.request = request;
         this.steps = new StepCache(store);
         this.hasher = new ContextHasher(store.cacheDir().resolve("context"));
         this.remote = request.cache().cacheFrom().isEmpty() ? RemoteCache.empty(store)
-                : RemoteCache.load(request.cache().cacheFrom(), store, registry, warn);
+                : RemoteCache.load(request.cache().cacheFrom(), store, registry.get(), warn);
     }
 
     /** Whether the steps of {@code stage} may come from the cache ({@code --no-cache}, {@code --no-cache-filter}). */
@@ -173,7 +174,7 @@ final class BuildCache {
                     s = plan.stages().get(s).baseStage();
                 }
             }
-            RemoteCache.export(to, out, store, registry);
+            RemoteCache.export(to, out, store, registry.get());
         }
     }
 }

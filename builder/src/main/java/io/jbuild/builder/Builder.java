@@ -45,12 +45,20 @@ import java.util.concurrent.Executors;
  */
 public final class Builder {
     private final BlobStore store;
-    private final RegistryClient registry;
+    private final java.util.function.Supplier<RegistryClient> registry;
 
     /** @param registry the client for pulling base images and pushing results; null for store-only builds */
     public Builder(BlobStore store, RegistryClient registry) {
+        this(store, () -> registry);
+    }
+
+    /**
+     * @param registry makes the registry client when a build first needs one (a build from the
+     *        cache and the store then never pays for it); may supply null for store-only builds
+     */
+    public Builder(BlobStore store, java.util.function.Supplier<RegistryClient> registry) {
         this.store = store;
-        this.registry = registry;
+        this.registry = java.util.Objects.requireNonNull(registry, "registry");
     }
 
     public BuildResult build(BuildRequest request, BuildProgress progress) throws BuildException, InterruptedException {
@@ -188,15 +196,19 @@ public final class Builder {
                 config.osFeatures(), config.variant(), config.config(), config.rootfs(), config.history());
         try {
             Stored<ImageConfig> storedConfig = Stored.of(config);
-            Descriptor configDescriptor = ctx.store.write(MediaType.OCI_CONFIG, storedConfig);
+            Descriptor configDescriptor = written(ctx, MediaType.OCI_CONFIG, storedConfig);
             Manifest manifest = Manifest.of(configDescriptor, new ImageState(config, state.layers()).ociLayers());
             Stored<Manifest> storedManifest = Stored.of(manifest);
-            Descriptor manifestDescriptor = ctx.store.write(MediaType.OCI_MANIFEST, storedManifest)
+            Descriptor manifestDescriptor = written(ctx, MediaType.OCI_MANIFEST, storedManifest)
                     .withPlatform(config.platform());
             List<String> tags = new ArrayList<>();
             for (String t : ctx.request.tags()) {
                 String normalized = normalize(t);
-                ctx.store.tag(normalized, manifestDescriptor);
+                Descriptor tagged = ctx.store.resolve(normalized).orElse(null);
+                if (tagged == null || !tagged.digest().equals(manifestDescriptor.digest())
+                        || !java.util.Objects.equals(tagged.platform(), manifestDescriptor.platform())) {
+                    ctx.store.tag(normalized, manifestDescriptor); // a rebuild from the cache leaves index.json alone
+                }
                 tags.add(normalized);
             }
             return new StoredImage(manifestDescriptor, configDescriptor, tags);
@@ -250,6 +262,14 @@ public final class Builder {
         } catch (IOException e) {
             throw new BuildException("prune the step cache in " + store.cacheDir() + ": " + e, e);
         }
+    }
+
+    /** Writes a document unless the store has it (a rebuild from the cache writes nothing). */
+    private static Descriptor written(BuildContext ctx, String mediaType, Stored<?> document) throws StoreException {
+        if (ctx.store.contains(document.digest())) {
+            return document.descriptor(mediaType);
+        }
+        return ctx.store.write(mediaType, document);
     }
 
     /** {@code app} → {@code docker.io/library/app:latest}, as pull names images in the store. */

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContextHasher {
     static final long RACY_MILLIS = 1000;
-    private static final String INDEX_MAGIC = "jbuild-context-index-1";
+    private static final String INDEX_MAGIC = "jbuild-context-index-2";
     private static final int MAX_LINKS = 40;
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
@@ -120,6 +120,7 @@ final class ContextHasher {
                         out.writeLong(x.mtime);
                         out.writeLong(x.ctime);
                         out.write(x.sha256);
+                        out.writeUTF(x.xattrs);
                     }
                     out.flush();
                     ch.force(true);
@@ -203,8 +204,7 @@ final class ContextHasher {
         String owner = " " + Integer.toOctalString(mode & 07777) + " " + a.get("uid") + ":" + a.get("gid");
         String name = rel.isEmpty() ? "." : rel;
         if (type == 0100000) {
-            files.put(name, "f" + owner + " " + a.get("size") + " " + contentDigest(path, rel, a, index)
-                    + xattrs(path));
+            files.put(name, "f" + owner + " " + a.get("size") + " " + contentDigest(path, rel, a, index));
         } else if (type == 0040000) {
             if (!rel.isEmpty()) {
                 files.put(name, "d" + owner + xattrs(path));
@@ -257,21 +257,22 @@ final class ContextHasher {
         if (index != null) {
             IndexEntry e = index.entries.get(rel);
             if (e != null && e.inode == inode && e.size == size && e.mtime == mtime && e.ctime == ctime) {
-                return hex(e.sha256);
+                return hex(e.sha256) + e.xattrs; // a changed xattr changes ctime
             }
         }
+        String xattrs = xattrs(path);
         byte[] sha = sha256(path);
         filesRead++;
         if (index != null) {
             long settled = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - racyMillis);
             if (mtime <= settled && ctime <= settled) {
-                index.entries.put(rel, new IndexEntry(inode, size, mtime, ctime, sha));
+                index.entries.put(rel, new IndexEntry(inode, size, mtime, ctime, sha, xattrs));
                 index.dirty = true;
             } else if (index.entries.remove(rel) != null) {
                 index.dirty = true;
             }
         }
-        return hex(sha);
+        return hex(sha) + xattrs;
     }
 
     private static byte[] sha256(Path file) throws IOException {
@@ -346,7 +347,7 @@ final class ContextHasher {
                 long ctime = in.readLong();
                 byte[] sha = new byte[32];
                 in.readFully(sha);
-                index.entries.put(rel, new IndexEntry(inode, size, mtime, ctime, sha));
+                index.entries.put(rel, new IndexEntry(inode, size, mtime, ctime, sha, in.readUTF()));
             }
         } catch (EOFException | RuntimeException e) {
             index.entries.clear(); // a damaged index only costs a re-read
@@ -361,7 +362,7 @@ final class ContextHasher {
         boolean dirty;
     }
 
-    private record IndexEntry(long inode, long size, long mtime, long ctime, byte[] sha256) {
+    private record IndexEntry(long inode, long size, long mtime, long ctime, byte[] sha256, String xattrs) {
     }
 
     // ------------------------------------------------------------------ paths

@@ -530,7 +530,7 @@ final class StageExecutor {
                     }
                     CopyRequest request = new CopyRequest(source.copySource(), sources, inline, dest, workdir, uid, gid,
                             chmod, parents, excludes, add, checksum, keepGitDir, ctx.request.sourceDateEpoch(), unpack);
-                    ctx.copier.copy(request, mount.root());
+                    ctx.copier().copy(request, mount.root());
                     commit(mount, ConfigInstructions.createdBy(instruction, runArgs(), config().shell()));
                     stored(key, layersBefore);
                 }

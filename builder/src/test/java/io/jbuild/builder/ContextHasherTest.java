@@ -174,6 +174,26 @@ class ContextHasherTest {
     }
 
     @Test
+    void select_xattrAdded_differentDigestEvenFromTheIndex() throws Exception {
+        ContextHasher h = hasher();
+        ContextHasher.Selection a = select(h, null, "app/main.c");
+        h.save();
+        java.nio.file.attribute.UserDefinedFileAttributeView view = Files.getFileAttributeView(
+                context.resolve("app/main.c"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        try {
+            view.write("jbuild.test", java.nio.ByteBuffer.wrap(new byte[] {1}));
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no user xattrs here: " + e);
+        }
+        ContextHasher second = hasher();
+        ContextHasher.Selection b = select(second, null, "app/main.c");
+        assertNotEquals(a.digest(), b.digest());
+        assertTrue(b.files().get("app/main.c").contains(" x="), b.files().toString());
+        second.save();
+        assertEquals(b, select(hasher(), null, "app/main.c"));
+    }
+
+    @Test
     void select_recentChange_notTrustedFromTheIndex() throws Exception {
         ContextHasher h = new ContextHasher(index, 60_000);
         select(h, null, ".");

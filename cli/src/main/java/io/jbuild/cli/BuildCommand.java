@@ -250,10 +250,21 @@ final class BuildCommand implements Callable<Integer> {
             throw new CommandException("build: --sign needs --key and --push");
         }
         BlobStore blobs = store.open(env);
-        var client = registry.client(env);
+        // the registry client is made when first needed: a build from the store and the cache never pays for it
+        java.util.function.Supplier<io.jbuild.registry.RegistryClient> client = new java.util.function.Supplier<>() {
+            private io.jbuild.registry.RegistryClient made;
+
+            @Override
+            public synchronized io.jbuild.registry.RegistryClient get() {
+                if (made == null) {
+                    made = registry.client(env);
+                }
+                return made;
+            }
+        };
         if (verifyPolicy != null) {
             VerifyPolicy policy = VerifyPolicy.read(verifyPolicy);
-            request.verifier(ref -> PullVerification.verify(env, client, blobs, policy, ref));
+            request.verifier(ref -> PullVerification.verify(env, client.get(), blobs, policy, ref));
         }
         ProgressMode mode = quiet ? ProgressMode.QUIET : ProgressMode.parse(progress);
         PrintWriter out = spec.commandLine().getOut();
@@ -288,7 +299,7 @@ final class BuildCommand implements Callable<Integer> {
         if (sign) {
             for (String p : result.pushed()) {
                 ImageReference ref = ImageReference.parse(p);
-                out.println("Signed: " + ref.name() + ":" + SignCommand.sign(env, client, store, key, ref, Map.of()).tag());
+                out.println("Signed: " + ref.name() + ":" + SignCommand.sign(env, client.get(), store, key, ref, Map.of()).tag());
             }
         }
         out.flush();
