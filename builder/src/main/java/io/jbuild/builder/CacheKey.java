@@ -170,6 +170,9 @@ record CacheKey(Digest digest, SortedMap<String, String> components) {
             case "mount":
                 label = "mount " + name.substring(colon + 1);
                 break;
+            case "source-date-epoch":
+                label = "SOURCE_DATE_EPOCH";
+                break;
             default:
                 label = name.toUpperCase(java.util.Locale.ROOT);
                 break;

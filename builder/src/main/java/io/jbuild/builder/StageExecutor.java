@@ -332,7 +332,13 @@ final class StageExecutor {
 
     /** The key components every step has: the expanded instruction and the platform, chained to the last step. */
     private CacheKey.Builder keyBuilder(Instruction expanded) {
-        return CacheKey.builder(chain).instruction(expanded).put("platform", platform.toString());
+        return epoch(CacheKey.builder(chain).instruction(expanded).put("platform", platform.toString()));
+    }
+
+    /** SOURCE_DATE_EPOCH clamps the times in the layers a step writes: a layer made without it (or with another) does not do. */
+    private CacheKey.Builder epoch(CacheKey.Builder b) {
+        Long epoch = ctx.request.sourceDateEpoch();
+        return epoch == null ? b : b.put("source-date-epoch", epoch.toString());
     }
 
     private CacheKey runKey(RunInstruction run) throws BuildException, InterruptedException {
@@ -441,8 +447,9 @@ final class StageExecutor {
             history(createdBy);
             return;
         }
-        CacheKey key = CacheKey.builder(chain).put(CacheKey.INSTRUCTION, "WORKDIR " + wd)
-                .put("user", config().user() == null ? "" : config().user()).put("platform", platform.toString()).build();
+        CacheKey key = epoch(CacheKey.builder(chain).put(CacheKey.INSTRUCTION, "WORKDIR " + wd)
+                .put("user", config().user() == null ? "" : config().user()).put("platform", platform.toString()))
+                .build();
         if (fromCache(key, null, null)) {
             return;
         }

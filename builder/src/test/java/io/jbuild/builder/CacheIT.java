@@ -185,6 +185,20 @@ class CacheIT {
     }
 
     @Test
+    void rebuild_sourceDateEpochGivenLater_missesAndClampsTimes() throws Exception {
+        BlobStore store = BlobStore.open(temp.resolve("store"));
+        Path context = context("ctx");
+        Run plain = build(store, context, request(context));
+        Run epoch = build(store, context, request(context).sourceDateEpoch(1700000000L));
+        assertEquals(0, epoch.cached(), epoch.log());
+        assertTrue(epoch.log().contains("cache miss: SOURCE_DATE_EPOCH set to 1700000000"), epoch.log());
+        Run fresh = build(BlobStore.open(temp.resolve("other")), context,
+                request(context).sourceDateEpoch(1700000000L));
+        assertEquals(fresh.result().manifest().digest(), epoch.result().manifest().digest());
+        assertNotEquals(plain.result().manifest().digest(), epoch.result().manifest().digest());
+    }
+
+    @Test
     void build_sourceDateEpochOtherCheckoutPath_sameDigest() throws Exception {
         Path a = context("checkout-a");
         Thread.sleep(1100);
