@@ -4,27 +4,31 @@ import io.jbuild.layerstore.StoreException;
 import io.jbuild.layerstore.TarExtractor;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The archives ADD unpacks: a regular file that is a tar, plain or compressed with gzip, bzip2, xz
- * or zstd (recognised by content, as moby's {@code DecompressStream} and a tar header that reads).
- * gzip and bzip2 are decompressed in process; xz and zstd through the system's {@code xz} and
- * {@code zstd} commands, there being no decoder for them among the build's dependencies.
+ * or zstd (recognised by content, as moby's {@code DecompressStream} and a tar header that reads),
+ * all decompressed in process (commons-compress with the xz and zstd-jni decoders).
+ * Extraction is {@link TarExtractor}'s (hardened, ROOTFS mode), except that {@code .wh.*} names
+ * are files like any other, as in Docker's Untar.
  */
 final class Archives {
     private static final int BLOCK = 512;
+    private static final String WHITEOUT_PREFIX = ".wh.";
 
     private Archives() {
     }
@@ -64,20 +68,12 @@ final class Archives {
             case BZIP2:
                 return new BZip2CompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 65536), true);
             case XZ:
-                return decompressor(file, "xz");
+                return new XZCompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 65536), true);
             case ZSTD:
-                return decompressor(file, "zstd");
+                return new ZstdCompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 65536));
             default:
                 return new BufferedInputStream(Files.newInputStream(file), 65536);
         }
-    }
-
-    private static InputStream decompressor(Path file, String command) throws IOException {
-        Process process = new ProcessBuilder(command, "-dc")
-                .redirectInput(file.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        return new ProcessOutput(process, command);
     }
 
     /** Whether {@code file} (resolved already) is a regular file holding a tar archive. */
@@ -129,10 +125,10 @@ final class Archives {
     static void unpack(Path file, CopyRequest request, FileCopier.Destination dest, Path target) throws IOException {
         Path dir = RootPaths.resolve(target, dest.path(), true);
         TreeCopier.mkdirAll(dir, 0755, request.uid(), request.gid());
-        try (InputStream in = open(file)) {
-            new TarExtractor(TarExtractor.Mode.ROOTFS, true).extract(in, dir);
-        } catch (StoreException e) {
-            throw new IOException("unpack " + file.getFileName() + ": " + e.getMessage(), e);
+        if (hasWhiteoutNames(file)) {
+            unpackLiterally(file, dir);
+        } else {
+            extract(file, dir);
         }
         if (request.uid() != null) {
             Path realDir = dir.toRealPath();
@@ -149,54 +145,94 @@ final class Archives {
         }
     }
 
-    /** A decompressing command's standard output; closing it ends the command, a failure shows at EOF. */
-    private static final class ProcessOutput extends FilterInputStream {
-        private final Process process;
-        private final String command;
-
-        ProcessOutput(Process process, String command) {
-            super(new BufferedInputStream(process.getInputStream(), 65536));
-            this.process = process;
-            this.command = command;
+    private static void extract(Path tar, Path dir) throws IOException {
+        try (InputStream in = open(tar)) {
+            TarExtractor.of(TarExtractor.Mode.ROOTFS).extract(in, dir);
+        } catch (StoreException e) {
+            throw new IOException("unpack " + tar.getFileName() + ": " + e.getMessage(), e);
         }
+    }
 
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                checkExit();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n < 0) {
-                checkExit();
-            }
-            return n;
-        }
-
-        private void checkExit() throws IOException {
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                    throw new IOException(command + " -dc failed" + (process.isAlive() ? "" : " with exit status "
-                            + process.exitValue()));
+    private static boolean hasWhiteoutNames(Path file) throws IOException {
+        try (InputStream in = open(file);
+             TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                for (String part : RootPaths.components(entry.getName())) {
+                    if (part.startsWith(WHITEOUT_PREFIX)) {
+                        return true;
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(command + " -dc interrupted", e);
             }
         }
+        return false;
+    }
 
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                process.destroy();
+    /**
+     * Docker's Untar takes {@code .wh.*} names literally (only layers have whiteouts), while our
+     * extractor applies them: the archive is rewritten with those names replaced by placeholders,
+     * extracted, and the placeholders renamed back, deepest first.
+     */
+    private static void unpackLiterally(Path file, Path dir) throws IOException {
+        String marker = ".jbuild-literal-" + java.util.UUID.randomUUID() + "-";
+        java.util.Set<String> renamed = new java.util.TreeSet<>(
+                java.util.Comparator.comparingInt((String n) -> n.split("/").length).reversed()
+                        .thenComparing(java.util.Comparator.naturalOrder()));
+        Path rewritten = Files.createTempFile("jbuild-add", ".tar");
+        try {
+            try (InputStream in = open(file);
+                 TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+                 TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(rewritten),
+                         StandardCharsets.UTF_8.name())) {
+                out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    entry.setName(placeholders(entry.getName(), marker, renamed));
+                    if (entry.isLink()) {
+                        entry.setLinkName(placeholders(entry.getLinkName(), marker, new java.util.HashSet<>()));
+                    }
+                    out.putArchiveEntry(entry);
+                    if (entry.isFile() && !entry.isLink()) {
+                        tar.transferTo(out);
+                    }
+                    out.closeArchiveEntry();
+                }
+                out.finish();
+            }
+            extract(rewritten, dir);
+        } finally {
+            Files.deleteIfExists(rewritten);
+        }
+        Path realDir = dir.toRealPath();
+        for (String name : renamed) {
+            Path placeholder = RootPaths.resolve(realDir, name, false);
+            if (!RootPaths.exists(placeholder)) {
+                continue;
+            }
+            Path literal = placeholder.resolveSibling(placeholder.getFileName().toString().substring(marker.length()));
+            if (RootPaths.exists(literal)) {
+                FileCopier.deleteQuietly(literal);
+            }
+            Files.move(placeholder, literal, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** {@code name} with every component starting with {@code .wh.} prefixed by the marker; records each such path. */
+    private static String placeholders(String name, String marker, java.util.Set<String> renamed) {
+        List<String> parts = RootPaths.components(name);
+        StringBuilder out = new StringBuilder();
+        for (String part : parts) {
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            if (part.startsWith(WHITEOUT_PREFIX)) {
+                out.append(marker).append(part);
+                renamed.add(out.toString());
+            } else {
+                out.append(part);
             }
         }
+        return name.endsWith("/") ? out + "/" : out.toString();
     }
 }

@@ -21,7 +21,7 @@ final class BaseImages {
     /** The image {@code ref} names, from the store unless missing or {@code pull}, else pulled into it. */
     static ImageState resolve(BuildContext ctx, String ref, Platform platform, boolean pull) throws BuildException {
         if (ref.equals("scratch")) {
-            return new ImageState(ImageConfig.scratch(platform), java.util.List.of());
+            return new ImageState(ConfigInstructions.scratch(platform), java.util.List.of());
         }
         try {
             if (ctx.request.verifier() != null) {

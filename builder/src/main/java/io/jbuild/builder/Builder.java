@@ -173,7 +173,18 @@ public final class Builder {
                 throw new BuildException("build failed: " + cause, cause);
             }
         } catch (InterruptedException e) {
+            // stop the stages (their containers are killed, their mounts removed) and wait until they have
             pool.shutdownNow();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (pool.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException again) {
+                    // keep waiting for the cleanup
+                }
+            }
             throw e;
         } finally {
             pool.shutdownNow();

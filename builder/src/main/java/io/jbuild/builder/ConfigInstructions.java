@@ -60,6 +60,20 @@ final class ConfigInstructions {
     private ConfigInstructions() {
     }
 
+    /** BuildKit's default {@code PATH} for Linux images ({@code system.DefaultPathEnvUnix}). */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * The image a {@code FROM scratch} stage starts from, as BuildKit's {@code emptyImage}: no layers,
+     * WorkingDir {@code /}, and {@code PATH} set to {@link #DEFAULT_PATH} except on Windows.
+     */
+    static ImageConfig scratch(io.jbuild.layerstore.Platform platform) {
+        List<String> env = "windows".equals(platform.os()) ? null : List.of("PATH=" + DEFAULT_PATH);
+        ContainerConfig config = new ContainerConfig(null, null, env, null, null, null, "/", null, null, null, null,
+                null, null);
+        return ImageConfig.scratch(platform).withConfig(config);
+    }
+
     /** BuildKit's {@code defaultShell(os)}: {@code cmd /S /C} on Windows, else {@code /bin/sh -c}. */
     static List<String> defaultShell(String os) {
         return "windows".equals(os) ? WINDOWS_SHELL : DEFAULT_SHELL;
@@ -221,6 +235,45 @@ final class ConfigInstructions {
             return "WORKDIR " + workdir(workingDir(before), workdir.path());
         }
         return createdBy(instruction, runArgs, shell(before));
+    }
+
+    /**
+     * The history entry BuildKit writes for {@code instruction} ({@code commitToHistory}), or null for
+     * FROM and ONBUILD, which write none.
+     *
+     * @param before the image config before the instruction (its shell and working directory)
+     * @param runArgs as for {@link #createdBy(Instruction, Map, List)}
+     * @param created the entry's RFC 3339 time (BuildKit: the build time, or SOURCE_DATE_EPOCH), may be null
+     */
+    static ImageConfig.History history(ImageConfig before, Instruction instruction, Map<String, String> runArgs,
+                                       String created) {
+        if (!recordsHistory(instruction)) {
+            return null;
+        }
+        return new ImageConfig.History(created, createdBy(before, instruction, runArgs), null, HISTORY_COMMENT,
+                emptyLayer(before, instruction));
+    }
+
+    /**
+     * The build args BuildKit lists in RUN's history text ({@code runCommandString}): each ARG declared
+     * in the stage, inherited ones (the parent stage's) first, in declaration order and listed once
+     * (at its first position, with its last value), valued by the current environment when that has
+     * the name, else by the definition's resolved value, else "".
+     *
+     * @param declared the stage's ARG definitions with the values BuildKit resolved (build-arg, else
+     *     expanded default, else the global ARG's value; null when none)
+     * @param env the stage's current environment (the image's Env plus the ARG values in scope)
+     */
+    static Map<String, String> runArgs(List<ArgInstruction.Definition> declared, Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ArgInstruction.Definition d : declared) {
+            String v = env.get(d.name());
+            if (v == null) {
+                v = d.defaultValue() == null ? "" : d.defaultValue();
+            }
+            out.put(d.name(), v);
+        }
+        return out;
     }
 
     /** Whether BuildKit writes a history entry for this instruction (all but FROM and ONBUILD). */

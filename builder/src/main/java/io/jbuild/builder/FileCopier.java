@@ -1,18 +1,14 @@
 package io.jbuild.builder;
 
 import io.jbuild.dockerfile.DockerfileException;
-import io.jbuild.dockerfile.GoGlob;
 import io.jbuild.dockerfile.PatternMatcher;
 import io.jbuild.dockerfile.SourceContent;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +21,12 @@ import java.util.Objects;
  * target root (missing directories created 0755), and each source is copied with {@link TreeCopier}.
  * ADD also unpacks local tar archives (plain, gzip, bzip2, xz, zstd), downloads http(s) URLs and
  * clones git repositories.
+ *
+ * <p>Where the classic builder and BuildKit differ, this follows BuildKit: {@code ../} in a source
+ * is clamped at the root rather than an error, several sources onto a destination without a
+ * trailing slash are copied in turn onto the same path (no "must end with a /" error), and a
+ * wildcard that matches nothing copies nothing. Each source is one copy operation, so hardlinks
+ * are kept within a source (all its wildcard matches), not across sources.
  */
 final class FileCopier {
     private final HttpClient http;
@@ -36,6 +38,19 @@ final class FileCopier {
 
     /** Performs the copy into {@code targetRoot} (the step's overlay merged dir, or an empty dir for COPY --link). */
     void copy(CopyRequest request, Path targetRoot) throws BuildException, InterruptedException {
+        try {
+            run(request, targetRoot);
+        } catch (BuildException e) {
+            if (e.getCause() instanceof TreeCopier.Interrupted) {
+                InterruptedException interrupted = new InterruptedException("copy interrupted");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
+            throw e;
+        }
+    }
+
+    private void run(CopyRequest request, Path targetRoot) throws BuildException, InterruptedException {
         Path target;
         try {
             target = targetRoot.toRealPath();
@@ -43,6 +58,7 @@ final class FileCopier {
             throw new BuildException("copy into " + targetRoot + ": " + e.getMessage(), e);
         }
         Destination dest = Destination.of(request);
+        checkChecksum(request);
         for (String src : request.sources()) {
             if (RemoteSources.isGit(src)) {
                 requireAdd(request, src, "a git ref");
@@ -56,6 +72,23 @@ final class FileCopier {
         }
         for (SourceContent content : request.inline()) {
             copyInline(request, content, dest, target);
+        }
+    }
+
+    /** {@code --checksum} is for one remote ADD source (BuildKit's dispatchCopy checks). */
+    private static void checkChecksum(CopyRequest request) throws BuildException {
+        if (request.checksum() == null) {
+            return;
+        }
+        if (!request.add()) {
+            throw new BuildException("checksum can't be specified for COPY");
+        }
+        if (request.sources().size() != 1 || !request.inline().isEmpty()) {
+            throw new BuildException("checksum can't be specified for multiple sources");
+        }
+        String src = request.sources().get(0);
+        if (!RemoteSources.isHttp(src) && !RemoteSources.isGit(src)) {
+            throw new BuildException("checksum requires HTTP(S) or Git sources");
         }
     }
 
@@ -196,7 +229,7 @@ final class FileCopier {
         return new BuildException("failed to compute cache key: " + quote(path) + ": not found");
     }
 
-    private static IOException notFound(String path) {
+    static IOException notFound(String path) {
         return new NotFound(path);
     }
 
@@ -268,110 +301,5 @@ final class FileCopier {
             }
         }
         return false;
-    }
-
-    /** A source root as the copy sees it: with .dockerignored entries missing. */
-    static final class SourceTree {
-        private final Path root;
-        private final PatternMatcher ignore;
-
-        SourceTree(Path root, PatternMatcher ignore) {
-            this.root = root;
-            this.ignore = ignore == null || ignore.isEmpty() ? null : ignore;
-        }
-
-        PatternMatcher ignore() {
-            return ignore;
-        }
-
-        /** Whether {@code path} (resolved inside the root) exists and is not ignored. */
-        boolean visible(Path path) throws IOException {
-            if (!RootPaths.exists(path)) {
-                return false;
-            }
-            if (ignore == null || !path.startsWith(root)) {
-                return true;
-            }
-            String rel = RootPaths.relative(root, path);
-            if (rel.isEmpty() || !ignore.matchesOrParentMatches(rel)) {
-                return true;
-            }
-            // an ignored directory still arrives when an exception pattern brings back something inside it
-            return ignore.hasExclusions() && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                    && hasVisibleDescendant(path);
-        }
-
-        private boolean hasVisibleDescendant(Path dir) throws IOException {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path child : entries) {
-                    if (!ignore.matchesOrParentMatches(RootPaths.relative(root, child))) {
-                        return true;
-                    }
-                    if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && hasVisibleDescendant(child)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        /**
-         * The source's matches, slash-separated and absolute within the root, in lexical order: the
-         * source itself when it has no wildcard (an error when it does not exist), else the entries
-         * matching its wildcard part below the non-wildcard prefix (symlinks in the prefix followed).
-         */
-        List<String> resolveWildcards(String src) throws IOException {
-            List<String> parts = RootPaths.components(src);
-            int first = 0;
-            while (first < parts.size() && !containsWildcards(parts.get(first))) {
-                first++;
-            }
-            String prefix = "/" + String.join("/", parts.subList(0, first));
-            if (first == parts.size()) {
-                if (!visible(RootPaths.resolve(root, prefix, true))) {
-                    throw notFound(prefix);
-                }
-                return List.of(prefix);
-            }
-            String pattern = String.join("/", parts.subList(first, parts.size()));
-            Path base = RootPaths.resolve(root, prefix, true);
-            if (!visible(base)) {
-                throw notFound(prefix);
-            }
-            List<String> matches = new ArrayList<>();
-            if (Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
-                walk(base, "", pattern, parts.size() - first, prefix, matches);
-            }
-            return matches;
-        }
-
-        private void walk(Path dir, String rel, String pattern, int depth, String prefix, List<String> out)
-                throws IOException {
-            List<Path> children = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path child : entries) {
-                    children.add(child);
-                }
-            }
-            children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-            for (Path child : children) {
-                if (!visible(child)) {
-                    continue;
-                }
-                String name = child.getFileName().toString();
-                String childRel = rel.isEmpty() ? name : rel + "/" + name;
-                boolean match;
-                try {
-                    match = GoGlob.match(pattern, childRel);
-                } catch (GoGlob.BadPatternException e) {
-                    throw new IOException("bad pattern " + quote(pattern) + ": syntax error in pattern");
-                }
-                if (match) {
-                    out.add(prefix.equals("/") ? "/" + childRel : prefix + "/" + childRel);
-                } else if (depth > 1 && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                    walk(child, childRel, pattern, depth - 1, prefix, out);
-                }
-            }
-        }
     }
 }

@@ -76,9 +76,15 @@ final class GitFetcher {
             candidates.add("origin/HEAD");
             candidates.add("HEAD");
         } else {
-            candidates.add("refs/remotes/origin/" + ref);
-            candidates.add("refs/tags/" + ref);
-            candidates.add(ref);
+            if (ref.startsWith("refs/heads/")) {
+                candidates.add("refs/remotes/origin/" + ref.substring("refs/heads/".length()));
+            } else if (ref.startsWith("refs/")) {
+                candidates.add(ref);
+            } else {
+                candidates.add("refs/remotes/origin/" + ref);
+                candidates.add("refs/tags/" + ref);
+                candidates.add(ref);
+            }
         }
         for (String candidate : candidates) {
             Result r = run(repo, "rev-parse", "--verify", "--quiet", candidate + "^{commit}");

@@ -50,7 +50,7 @@ final class PlainProgress implements BuildProgress {
         PlainStep step = new PlainStep(number, name, nanos.getAsLong());
         steps.add(step);
         if (!quiet) {
-            StringBuilder sb = new StringBuilder();
+            Chunk sb = new Chunk();
             header(sb, step);
             emit(sb);
         }
@@ -62,7 +62,7 @@ final class PlainProgress implements BuildProgress {
         if (quiet) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
+        Chunk sb = new Chunk();
         leaveCurrent(sb);
         separator(sb);
         sb.append("WARNING: ").append(message).append('\n');
@@ -75,13 +75,13 @@ final class PlainProgress implements BuildProgress {
             return;
         }
         closed = true;
-        StringBuilder sb = new StringBuilder();
+        Chunk sb = new Chunk();
         errorSummary(sb, steps);
         emit(sb);
     }
 
     /** BuildKit's {@code printErrorLogs}: each failed step's name and last lines between rules. */
-    static void errorSummary(StringBuilder sb, List<? extends StepState> steps) {
+    static void errorSummary(Chunk sb, List<? extends StepState> steps) {
         for (StepState step : steps) {
             if (step.error == null) {
                 continue;
@@ -89,8 +89,7 @@ final class PlainProgress implements BuildProgress {
             sb.append("------\n");
             sb.append(" > ").append(step.name).append(":\n");
             for (StepLog.Line line : step.log.last()) {
-                sb.append(timestamp(line.nanos() - step.startNanos)).append(' ')
-                        .append(new String(line.text(), StandardCharsets.UTF_8)).append('\n');
+                sb.append(timestamp(line.nanos() - step.startNanos)).append(' ').append(line.text()).append('\n');
             }
             sb.append("------\n");
         }
@@ -104,7 +103,7 @@ final class PlainProgress implements BuildProgress {
         if (quiet || lines.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
+        Chunk sb = new Chunk();
         header(sb, step);
         for (StepLog.Line line : lines) {
             logLine(sb, step, line);
@@ -116,7 +115,7 @@ final class PlainProgress implements BuildProgress {
         if (step.finished || quiet) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
+        Chunk sb = new Chunk();
         header(sb, step);
         sb.append('#').append(step.number).append(' ').append(text).append('\n');
         emit(sb);
@@ -134,7 +133,7 @@ final class PlainProgress implements BuildProgress {
         if (quiet && error == null) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
+        Chunk sb = new Chunk();
         header(sb, step);
         if (rest != null && !quiet) {
             logLine(sb, step, rest);
@@ -152,7 +151,7 @@ final class PlainProgress implements BuildProgress {
     }
 
     /** Makes {@code step} the current one: leaves the previous with {@code #N ...}, prints the header. */
-    private void header(StringBuilder sb, PlainStep step) {
+    private void header(Chunk sb, PlainStep step) {
         if (step == current) {
             return;
         }
@@ -162,14 +161,14 @@ final class PlainProgress implements BuildProgress {
         current = step;
     }
 
-    private void leaveCurrent(StringBuilder sb) {
+    private void leaveCurrent(Chunk sb) {
         if (current != null) {
             sb.append('#').append(current.number).append(" ...\n");
             current = null;
         }
     }
 
-    private void separator(StringBuilder sb) {
+    private void separator(Chunk sb) {
         if (notFirst) {
             sb.append('\n');
         } else {
@@ -177,9 +176,9 @@ final class PlainProgress implements BuildProgress {
         }
     }
 
-    private static void logLine(StringBuilder sb, StepState step, StepLog.Line line) {
+    private static void logLine(Chunk sb, StepState step, StepLog.Line line) {
         sb.append('#').append(step.number).append(' ').append(timestamp(line.nanos() - step.startNanos)).append(' ')
-                .append(new String(line.text(), StandardCharsets.UTF_8)).append('\n');
+                .append(line.text()).append('\n');
     }
 
     /** Seconds with 3 decimals under 10s, 2 under 100s, else 1 (BuildKit's log prefix). */
@@ -189,13 +188,44 @@ final class PlainProgress implements BuildProgress {
         return String.format(Locale.ROOT, "%." + precision + "f", sec);
     }
 
-    private void emit(StringBuilder sb) {
-        if (sb.length() == 0) {
+    private void emit(Chunk sb) {
+        if (sb.size() == 0) {
             return;
         }
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        out.write(bytes, 0, bytes.length);
-        out.flush();
+        sb.writeTo(out);
+    }
+
+    /** Output being assembled: text as UTF-8, step output as the bytes the step wrote. */
+    static final class Chunk {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        Chunk append(String text) {
+            bytes.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        Chunk append(char c) {
+            return append(String.valueOf(c));
+        }
+
+        Chunk append(int n) {
+            return append(Integer.toString(n));
+        }
+
+        Chunk append(byte[] raw) {
+            bytes.writeBytes(raw);
+            return this;
+        }
+
+        int size() {
+            return bytes.size();
+        }
+
+        void writeTo(PrintStream out) {
+            byte[] b = bytes.toByteArray();
+            out.write(b, 0, b.length);
+            out.flush();
+        }
     }
 
     /** What the printers know of one step. */

@@ -21,7 +21,8 @@ public final class ProgressPrinters {
      *   <li>{@link ProgressMode#QUIET}: only failures (the failed step and its message, then the error
      *       summary with its last output lines on close).</li>
      *   <li>{@link ProgressMode#RAWJSON}: one JSON object per event per line (see {@link RawJsonProgress}).</li>
-     *   <li>{@link ProgressMode#AUTO}: TTY when {@code terminal}, else PLAIN.</li>
+     *   <li>{@link ProgressMode#AUTO}: TTY when {@code terminal} (and {@code TERM} is not {@code dumb}),
+     *       else PLAIN.</li>
      * </ul>
      *
      * @param terminal whether {@code out} is a terminal (e.g. {@code System.console() != null})
@@ -29,7 +30,8 @@ public final class ProgressPrinters {
     public static BuildProgress create(ProgressMode mode, PrintStream out, boolean terminal) {
         switch (mode) {
             case AUTO:
-                return terminal ? tty(out) : new PlainProgress(out, System::nanoTime, false);
+                return terminal && !"dumb".equals(System.getenv("TERM")) ? tty(out)
+                        : new PlainProgress(out, System::nanoTime, false);
             case TTY:
                 return tty(out);
             case PLAIN:

@@ -26,7 +26,11 @@ final class RemoteSources {
     }
 
     static boolean isGit(String src) {
-        return GitRef.parse(src) != null;
+        try {
+            return GitRef.parse(src) != null;
+        } catch (BuildException e) {
+            return true; // a git source, if an invalid one: fetching it reports why
+        }
     }
 
     /**
@@ -35,8 +39,8 @@ final class RemoteSources {
      * ({@code ?checksum=}) and {@code ?keep-git-dir=}.
      */
     record GitRef(String remote, String ref, String subdir, String checksum, Boolean keepGitDir) {
-        /** The parsed ref, or null when {@code src} is no git source. */
-        static GitRef parse(String src) {
+        /** The parsed ref, or null when {@code src} is no git source; an error when it is an invalid one. */
+        static GitRef parse(String src) throws BuildException {
             if (src.startsWith("./") || src.startsWith("../") || src.startsWith("github.com/")) {
                 return null;
             }
@@ -95,22 +99,92 @@ final class RemoteSources {
             }
             String checksum = null;
             Boolean keep = null;
+            String tag = null;
+            String branch = null;
             if (query != null && !query.isEmpty()) {
+                java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
                 for (String pair : query.split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
                     int eq = pair.indexOf('=');
-                    String key = eq < 0 ? pair : pair.substring(0, eq);
-                    String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
-                            java.nio.charset.StandardCharsets.UTF_8);
+                    String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                    if (values.put(key, value) != null) {
+                        throw invalid(src, "query " + FileCopier.quote(key) + " has multiple values");
+                    }
+                    boolean flag = key.equals("submodules") || key.equals("keep-git-dir")
+                            || key.equals("fetch-by-commit");
+                    if (value.isEmpty() && !flag) {
+                        throw invalid(src, "query " + FileCopier.quote(key) + " has no value");
+                    }
                     switch (key) {
-                        case "ref", "tag", "branch" -> ref = value;
-                        case "subdir" -> subdir = RootPaths.cleanAbsolute(value).substring(1);
+                        case "ref" -> {
+                            if (ref != null && !ref.equals(value)) {
+                                throw invalid(src, "ref conflicts: " + FileCopier.quote(ref) + " vs "
+                                        + FileCopier.quote(value));
+                            }
+                            ref = value;
+                        }
+                        case "tag" -> tag = value.startsWith("refs/tags/") ? value : "refs/tags/" + value;
+                        case "branch" -> branch = value.startsWith("refs/heads/") ? value : "refs/heads/" + value;
+                        case "subdir" -> {
+                            String clean = RootPaths.cleanAbsolute(value).substring(1);
+                            if (subdir != null && !subdir.equals(clean)) {
+                                throw invalid(src, "subdir conflicts: " + FileCopier.quote(subdir) + " vs "
+                                        + FileCopier.quote(value));
+                            }
+                            subdir = clean.isEmpty() ? null : clean;
+                        }
                         case "checksum", "commit" -> checksum = value;
-                        case "keep-git-dir" -> keep = value.isEmpty() || Boolean.parseBoolean(value);
-                        default -> { }
+                        case "keep-git-dir" -> keep = bool(src, key, value);
+                        case "submodules", "fetch-by-commit" -> bool(src, key, value);
+                        case "mtime" -> {
+                            if (!value.equals("checkout") && !value.equals("commit")) {
+                                throw invalid(src, "invalid mtime value: " + FileCopier.quote(value)
+                                        + " (must be \"checkout\" or \"commit\")");
+                            }
+                        }
+                        default -> throw invalid(src, "unexpected query " + FileCopier.quote(key));
                     }
                 }
             }
+            if (tag != null) {
+                if (ref != null && !ref.equals(tag)) {
+                    throw invalid(src, "ref conflicts: " + FileCopier.quote(ref) + " vs " + FileCopier.quote(tag));
+                }
+                ref = tag;
+            }
+            if (branch != null) {
+                if (tag != null) {
+                    throw invalid(src, "branch conflicts with tag");
+                }
+                if (ref != null && !ref.equals(branch)) {
+                    throw invalid(src, "ref conflicts: " + FileCopier.quote(ref) + " vs "
+                            + FileCopier.quote(branch));
+                }
+                ref = branch;
+            }
             return new GitRef(remote, ref, subdir, checksum, keep);
+        }
+
+        private static String decode(String s) {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        private static boolean bool(String src, String key, String value) throws BuildException {
+            if (value.isEmpty()) {
+                return true;
+            }
+            return switch (value) {
+                case "1", "t", "T", "true", "TRUE", "True" -> true;
+                case "0", "f", "F", "false", "FALSE", "False" -> false;
+                default -> throw invalid(src, "invalid " + key + " value: " + FileCopier.quote(value));
+            };
+        }
+
+        private static BuildException invalid(String src, String why) {
+            return new BuildException("add " + src + ": " + why);
         }
     }
 }

@@ -24,7 +24,6 @@ import java.util.Set;
 
 /** One RUN: the argv (SHELL, heredocs), environment, user, mounts, and the container on the step's overlay. */
 final class RunStep {
-    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     static final String HOSTNAME = "buildkitsandbox";
     private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
     private static final int TAIL_LINES = 10;
@@ -56,7 +55,7 @@ final class RunStep {
             List<String> argv = argv(config, mounts);
             mounts.addAll(runMounts(env));
             ctx.plan.proxyArgs().forEach(env::putIfAbsent);
-            env.putIfAbsent("PATH", DEFAULT_PATH);
+            env.putIfAbsent("PATH", ConfigInstructions.DEFAULT_PATH);
             List<String> envList = new ArrayList<>();
             env.forEach((k, v) -> envList.add(k + "=" + v));
             String user = config.user();
@@ -73,7 +72,7 @@ final class RunStep {
             if (exit != 0) {
                 String tail = output.tail(TAIL_LINES);
                 throw new BuildException("process \"" + String.join(" ", argv) + "\" did not complete successfully: exit code: "
-                        + exit + (tail.isEmpty() ? "" : "\n" + tail), run.location(), exit, null);
+                        + exit + (tail.isEmpty() ? "" : "\n" + tail), null, exit, null);
             }
             return argv;
         } catch (IOException e) {

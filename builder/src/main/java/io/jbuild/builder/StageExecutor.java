@@ -76,7 +76,7 @@ final class StageExecutor {
                     try {
                         state = BaseImages.resolve(ctx, stage.baseImage(), platform, ctx.request.pull());
                     } catch (BuildException e) {
-                        step.fail(e.getMessage());
+                        step.fail(firstLine(e.getMessage()));
                         throw e.at(stage.stage().location());
                     }
                 }
@@ -418,7 +418,7 @@ final class StageExecutor {
                 commit(mount, ConfigInstructions.createdBy(withArgs(run, argv), runArgs(), config().shell()));
                 stored(key, layersBefore);
             } catch (BuildException e) {
-                step.fail(e.getMessage());
+                step.fail(firstLine(e.getMessage()));
                 throw e;
             }
         }
@@ -542,7 +542,7 @@ final class StageExecutor {
                     stored(key, layersBefore);
                 }
             } catch (BuildException e) {
-                step.fail(e.getMessage());
+                step.fail(firstLine(e.getMessage()));
                 throw e;
             }
         }
@@ -592,16 +592,14 @@ final class StageExecutor {
 
     // ------------------------------------------------------------------ layers
 
-    /** Unmounts the step and turns its change set into a layer (none when nothing changed). */
+    /**
+     * Unmounts the step and turns its change set into a layer. An empty change set still makes a
+     * (empty) layer, as BuildKit's exporter keeps one for every history entry that is not empty_layer.
+     */
     private void commit(StepMount mount, String createdBy) throws BuildException {
         mount.unmount();
         mount.pruneCopiedUpDirectories(layerDirs());
         ImageConfig.History entry;
-        if (mount.unchanged()) {
-            entry = new ImageConfig.History(ctx.now(), createdBy, null, ConfigInstructions.HISTORY_COMMENT, Boolean.TRUE);
-            state = state.withHistory(entry);
-            return;
-        }
         try {
             Layer layer = new LayerWriter(ctx.layerOptions).write(mount.upper(), ctx.store);
             ctx.store.commitLayerDir(mount.upper(), layer.diffId());
@@ -614,11 +612,8 @@ final class StageExecutor {
         }
     }
 
-    static void ensureDirectory(Path dir) throws BuildException {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BuildException("create " + dir + ": " + e, e);
-        }
+    static String firstLine(String message) {
+        int nl = message == null ? -1 : message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -123,15 +123,6 @@ final class StepMount implements AutoCloseable {
                 && Files.getAttribute(a, "unix:gid", la).equals(Files.getAttribute(b, "unix:gid", la));
     }
 
-    /** Whether the change set is empty. */
-    boolean unchanged() throws BuildException {
-        try (var entries = Files.list(upper)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new BuildException("read change set " + upper + ": " + e, e);
-        }
-    }
-
     /** The upper directory was renamed away (into the store's layers); do not delete it. */
     void upperTaken() {
         keepUpper = true;

@@ -32,6 +32,7 @@ final class TreeCopier {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFREG = 0100000;
+    private static final String OVERLAY_XATTRS = "trusted.overlay.";
 
     private final Path sourceRoot;
     private final PatternMatcher ignore;
@@ -126,6 +127,15 @@ final class TreeCopier {
         String rel = RootPaths.relative(sourceRoot, src);
         return rel.isEmpty() ? PatternMatcher.MatchInfo.NONE
                 : ignore.matchesUsingParentResults(rel, PatternMatcher.MatchInfo.NONE).info();
+    }
+
+    /** The copying thread was interrupted; FileCopier turns this into an InterruptedException. */
+    static final class Interrupted extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super("copy interrupted");
+        }
     }
 
     /** Pattern state handed from a directory to its entries. */
@@ -262,6 +272,9 @@ final class TreeCopier {
             }
             children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
             for (Path child : children) {
+                if (Thread.interrupted()) {
+                    throw new Interrupted();
+                }
                 String name = child.getFileName().toString();
                 copyEntry(child, components.isEmpty() ? name : components + "/" + name, dst.resolve(name), true,
                         match);
@@ -354,6 +367,10 @@ final class TreeCopier {
 
     private static void copyXattrs(Path src, Path target) throws IOException {
         for (String name : PosixFiles.listXattrs(src)) {
+            if (name.startsWith(OVERLAY_XATTRS)) {
+                // overlayfs bookkeeping of a layer dir (opaque, redirect): copied, it would change what the target hides
+                continue;
+            }
             byte[] value = PosixFiles.getXattr(src, name);
             if (value == null) {
                 continue;

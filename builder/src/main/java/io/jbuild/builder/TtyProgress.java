@@ -98,9 +98,9 @@ final class TtyProgress implements BuildProgress {
         }
         synchronized (this) {
             draw(true);
-            StringBuilder sb = new StringBuilder();
-            PlainProgress.errorSummary(sb, steps);
-            write(sb);
+            PlainProgress.Chunk summary = new PlainProgress.Chunk();
+            PlainProgress.errorSummary(summary, steps);
+            summary.writeTo(out);
         }
     }
 

@@ -105,6 +105,42 @@ class ConfigInstructionsTest {
         assertEquals(List.of("serve"), out.config().cmd());
     }
 
+    // dockerfile_cmd_test.go testCmdShell... : SHELL ["ls"] then ENTRYPOINT my entrypoint -> [ls "my entrypoint"], Cmd nil
+    @Test
+    void apply_entrypointShellFormAfterShell_usesShellAndClearsCmd() throws Exception {
+        ImageConfig out = apply(apply(base(), "SHELL [\"ls\"]"), "ENTRYPOINT my entrypoint");
+        assertEquals(List.of("ls", "my entrypoint"), out.config().entrypoint());
+        assertNull(out.config().cmd());
+    }
+
+    // dockerfile_cmd_test.go testDefaultShellAndPath: Windows shell-form ENTRYPOINT uses cmd /S /C, no PATH
+    @Test
+    void apply_entrypointOnWindows_usesCmdShell() throws Exception {
+        ImageConfig windows = ConfigInstructions.scratch(Platform.of("windows", "amd64", null));
+        assertEquals(List.of(), windows.config().env());
+        ImageConfig out = apply(windows, "ENTRYPOINT foo bar");
+        assertEquals(List.of("cmd", "/S", "/C", "foo bar"), out.config().entrypoint());
+    }
+
+    // convert.go emptyImage: FROM scratch has WorkingDir "/" and the default PATH on Linux
+    @Test
+    void scratch_linux_defaultPathAndRootWorkdir() {
+        ImageConfig scratch = ConfigInstructions.scratch(Platform.of("linux", "arm64", "v8"));
+        assertEquals(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                scratch.config().env());
+        assertEquals("/", scratch.config().workingDir());
+        assertEquals(List.of(), scratch.rootfs().diffIds());
+        assertEquals("v8", scratch.variant());
+    }
+
+    // addEnv uses shell.EqualEnvKeys: case-insensitive on Windows
+    @Test
+    void apply_envOnWindows_replacesCaseInsensitively() throws Exception {
+        ImageConfig windows = ConfigInstructions.scratch(Platform.of("windows", "amd64", null));
+        ImageConfig out = apply(apply(windows, "ENV Path=C:/a"), "ENV PATH=C:/b");
+        assertEquals(List.of("PATH=C:/b"), out.config().env());
+    }
+
     // dispatchEnv + addEnv: replace in place (order kept), else append; history "ENV k=v k2=v2"
     @Test
     void apply_env_replacesInPlaceAndAppends() throws Exception {
@@ -369,8 +405,35 @@ class ConfigInstructionsTest {
         assertEquals(List.of("A=1"), out.config().env());
     }
 
+    // runCommandString: one entry per ARG key at its first position, the env value winning (ENV after ARG)
     @Test
-    void duration_goFormat() {
+    void runArgs_duplicatesAndEnv_orderedOnceEnvWins() {
+        List<io.jbuild.dockerfile.ArgInstruction.Definition> declared = List.of(
+                new io.jbuild.dockerfile.ArgInstruction.Definition("foo", "bar"),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("bar", "123"),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("foo", "bar2"),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("unset", null),
+                new io.jbuild.dockerfile.ArgInstruction.Definition("home", null));
+        Map<String, String> args = ConfigInstructions.runArgs(declared,
+                Map.of("foo", "bar2", "bar", "456", "home", "/root"));
+        assertEquals(List.of("foo=bar2", "bar=456", "unset=", "home=/root"),
+                args.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    // commitToHistory: comment "buildkit.dockerfile.v0", empty_layer per instruction, none for ONBUILD
+    @Test
+    void history_entries_commentAndEmptyLayer() throws Exception {
+        ImageConfig.History env = ConfigInstructions.history(base(), parse("ENV A=1"), NO_ARGS, "2026-11-23T09:00:00Z");
+        assertEquals(new ImageConfig.History("2026-11-23T09:00:00Z", "ENV A=1", null, "buildkit.dockerfile.v0", true),
+                env);
+        ImageConfig.History run = ConfigInstructions.history(base(), parse("RUN make"), NO_ARGS, null);
+        assertEquals("RUN /bin/sh -c make # buildkit", run.createdBy());
+        assertFalse(run.isEmptyLayer());
+        assertNull(ConfigInstructions.history(base(), parse("ONBUILD RUN x"), NO_ARGS, null));
+    }
+
+    @Test
+    void duration_goValues_formattedAsGo() {
         assertEquals("0s", GoFormats.duration(0));
         assertEquals("1ns", GoFormats.duration(1));
         assertEquals("1.5\u00b5s", GoFormats.duration(1_500));

@@ -375,6 +375,30 @@ class FileCopierTest {
         assertEquals("x", read(target.resolve("renamed")));
     }
 
+    @Test
+    void copy_malformedWildcard_matchesNothingAsBuildKit() throws Exception {
+        write(context.resolve("[abc"), "x");
+        run(copyOf("/out/", "[abc"));
+        assertFalse(Files.exists(target.resolve("out/[abc")));
+    }
+
+    @Test
+    void copy_symlinkLoopInSource_failsWithoutHanging() throws Exception {
+        Files.createSymbolicLink(context.resolve("a"), Path.of("b"));
+        Files.createSymbolicLink(context.resolve("b"), Path.of("a"));
+        BuildException e = fails(copyOf("/", "a"));
+        assertTrue(e.getMessage().contains("too many levels of symbolic links"), e.getMessage());
+    }
+
+    @Test
+    void copy_symlinkLoopInDest_failsWithoutHanging() throws Exception {
+        write(context.resolve("f"), "x");
+        Files.createSymbolicLink(target.resolve("a"), Path.of("/b"));
+        Files.createSymbolicLink(target.resolve("b"), Path.of("/a"));
+        BuildException e = fails(copyOf("/a/f", "f"));
+        assertTrue(e.getMessage().contains("too many levels of symbolic links"), e.getMessage());
+    }
+
     // ---- symlinks in sources
 
     @Test
@@ -863,6 +887,81 @@ class FileCopierTest {
         assertFalse(Files.exists(target.resolve("out/inside.txt")));
     }
 
+    @Test
+    void copy_checksumOutsideRemoteAdd_rejectedAsBuildKit() throws Exception {
+        write(context.resolve("f"), "x");
+        assertEquals("checksum can't be specified for COPY",
+                fails(copyOf("/", "f").withChecksum("sha256:" + "0".repeat(64))).getMessage());
+        assertEquals("checksum requires HTTP(S) or Git sources",
+                fails(addOf("/", "f").withChecksum("sha256:" + "0".repeat(64))).getMessage());
+        assertEquals("checksum can't be specified for multiple sources",
+                fails(addOf("/", "http://127.0.0.1:1/a", "http://127.0.0.1:1/b").withChecksum("sha256:00"))
+                        .getMessage());
+    }
+
+    @Test
+    void copy_directoryOntoExistingFileDest_fails() throws Exception {
+        write(context.resolve("dir/a"), "a");
+        write(target.resolve("existing"), "file");
+        BuildException e = fails(copyOf("/existing", "dir"));
+        assertTrue(e.getMessage().contains("cannot copy to non-directory: /existing"), e.getMessage());
+    }
+
+    @Test
+    void copy_destParentIsFile_fails() throws Exception {
+        write(context.resolve("f"), "a");
+        write(target.resolve("file"), "file");
+        BuildException e = fails(copyOf("/file/sub/", "f"));
+        assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
+    }
+
+    @Test
+    void copy_interrupted_throwsInterruptedException() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            write(context.resolve("dir/f" + i), "x");
+        }
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(InterruptedException.class, () -> copier.copy(copyOf("/out", "dir"), target));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void copy_sameSourcesTwice_overwriteCleanly() throws Exception {
+        write(context.resolve("sub/dir1/dir2/foo"), "foo-contents", 0600);
+        write(context.resolve("files/foo.go"), "foo.go-contents", 0600);
+        for (int i = 0; i < 2; i++) {
+            run(copyOf("sub", "sub"));
+            run(copyOf("dest/foo.go", "files/foo.go"));
+        }
+        run(copyOf("dest", "files"));
+        assertEquals("foo-contents", read(target.resolve("sub/dir1/dir2/foo")));
+        assertEquals("foo.go-contents", read(target.resolve("dest/foo.go")));
+    }
+
+    @Test
+    void copy_relativeDestinations_followWorkdir() throws Exception {
+        write(context.resolve("foo"), "hello");
+        CopySource ctx = CopySource.context(context, null);
+        run(CopyRequest.copy(ctx, List.of("foo"), "./", "/test1/test2"));
+        run(CopyRequest.copy(ctx, List.of("foo"), "./bar/baz2", "/test1/test2"));
+        run(CopyRequest.copy(ctx, List.of("foo"), "../", "/test5/test6"));
+        run(CopyRequest.copy(ctx, List.of("."), ".", "/test4"));
+        assertEquals("hello", read(target.resolve("test1/test2/foo")));
+        assertEquals("hello", read(target.resolve("test1/test2/bar/baz2")));
+        assertEquals("hello", read(target.resolve("test5/foo")));
+        assertEquals("hello", read(target.resolve("test4/foo")));
+    }
+
+    @Test
+    void copy_unicodePath_copied() throws Exception {
+        write(context.resolve("\u0444\u0430\u0439\u043b.txt"), "unicode");
+        run(copyOf("/\u0434\u0438\u0440/", "\u0444\u0430\u0439\u043b.txt"));
+        assertEquals("unicode", read(target.resolve("\u0434\u0438\u0440/\u0444\u0430\u0439\u043b.txt")));
+    }
+
     // ---- ADD: local archives
 
     @Test
@@ -952,6 +1051,76 @@ class FileCopierTest {
         ArchiveFixtures.tar(context.resolve("dir/a.tar"), Map.of("inside", "x"));
         run(addOf("/out", "dir"));
         assertEquals(List.of("a.tar"), list(target.resolve("out")));
+    }
+
+    @Test
+    void add_archiveThroughAbsoluteSymlinkInTarget_followedInsideTarget() throws Exception {
+        Path rootfs = context.resolve("rootfs.tar");
+        try (var out = Files.newOutputStream(rootfs);
+             var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            tarDir(t, "run/");
+            tarDir(t, "var/");
+            var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("var/run",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName("/run");
+            t.putArchiveEntry(link);
+            t.closeArchiveEntry();
+        }
+        Path payload = context.resolve("payload.tar");
+        byte[] head = "ref: refs/heads/main\n".getBytes(StandardCharsets.UTF_8);
+        try (var out = Files.newOutputStream(payload);
+             var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            tarDir(t, "var/run/act/");
+            tarDir(t, "var/run/act/.git/");
+            var file = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("var/run/act/.git/HEAD");
+            file.setSize(head.length);
+            t.putArchiveEntry(file);
+            t.write(head);
+            t.closeArchiveEntry();
+            var hard = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("var/run/act/.git/HEAD.link",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            hard.setLinkName("var/run/act/.git/HEAD");
+            t.putArchiveEntry(hard);
+            t.closeArchiveEntry();
+        }
+        run(addOf("/", "rootfs.tar"));
+        run(addOf("/", "payload.tar"));
+        assertEquals("ref: refs/heads/main\n", read(target.resolve("run/act/.git/HEAD")));
+        assertEquals(Files.getAttribute(target.resolve("run/act/.git/HEAD"), "unix:ino"),
+                Files.getAttribute(target.resolve("run/act/.git/HEAD.link"), "unix:ino"));
+        assertTrue(Files.isSymbolicLink(target.resolve("var/run")));
+    }
+
+    @Test
+    void add_archiveWithImpliedParentDirectories_extracted() throws Exception {
+        ArchiveFixtures.compressed(context.resolve("t.tar.gz"), "gzip", Map.of("etc/dnf/dnf.conf", "content0"));
+        run(addOf("/", "t.tar.gz"));
+        assertEquals("content0", read(target.resolve("etc/dnf/dnf.conf")));
+    }
+
+    private static void tarDir(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream t, String name)
+            throws IOException {
+        var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name,
+                org.apache.commons.compress.archivers.tar.TarConstants.LF_DIR);
+        e.setMode(040755);
+        t.putArchiveEntry(e);
+        t.closeArchiveEntry();
+    }
+
+    @Test
+    void add_archiveWithWhiteoutNames_extractsThemLiterallyAsDocker() throws Exception {
+        write(target.resolve("out/foo"), "existing");
+        write(target.resolve("out/bar/kept"), "kept");
+        ArchiveFixtures.tar(context.resolve("layer.tar"), Map.of(".wh.foo", "", "bar/.wh..wh..opq", "",
+                ".wh.dir/", "", ".wh.dir/inner", "inner", "plain", "p"));
+        run(addOf("/out/", "layer.tar"));
+        assertEquals("existing", read(target.resolve("out/foo")));
+        assertEquals("kept", read(target.resolve("out/bar/kept")));
+        assertTrue(Files.isRegularFile(target.resolve("out/.wh.foo")));
+        assertTrue(Files.isRegularFile(target.resolve("out/bar/.wh..wh..opq")));
+        assertEquals("inner", read(target.resolve("out/.wh.dir/inner")));
+        assertEquals("p", read(target.resolve("out/plain")));
+        assertEquals(List.of(".wh.dir", ".wh.foo", "bar", "foo", "plain"), list(target.resolve("out")));
     }
 
     // ---- ADD: URLs

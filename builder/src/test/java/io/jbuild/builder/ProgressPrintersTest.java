@@ -97,6 +97,17 @@ class ProgressPrintersTest {
     }
 
     @Test
+    void plain_nonUtf8Output_bytesKept() throws Exception {
+        PlainProgress progress = new PlainProgress(out, nanos::get, false);
+        BuildProgress.Step run = progress.start(1, "[1/1] RUN latin1");
+        run.log().write(new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        expected.writeBytes("#1 [1/1] RUN latin1\n#1 0.000 caf".getBytes(StandardCharsets.US_ASCII));
+        expected.writeBytes(new byte[] {(byte) 0xE9, '\n'});
+        assertArrayEquals(expected.toByteArray(), bytes.toByteArray());
+    }
+
+    @Test
     void plain_parallelSteps_interleaveByLinesWithReheaders() throws Exception {
         PlainProgress progress = new PlainProgress(out, nanos::get, false);
         at(0);
@@ -344,11 +355,14 @@ class ProgressPrintersTest {
         assertInstanceOf(PlainProgress.class, ProgressPrinters.create(ProgressMode.PLAIN, out, true));
         assertInstanceOf(PlainProgress.class, ProgressPrinters.create(ProgressMode.QUIET, out, true));
         assertInstanceOf(RawJsonProgress.class, ProgressPrinters.create(ProgressMode.RAWJSON, out, true));
-        try (BuildProgress tty = ProgressPrinters.create(ProgressMode.AUTO, out, true)) {
+        try (BuildProgress tty = ProgressPrinters.create(ProgressMode.TTY, out, false)) {
             assertInstanceOf(TtyProgress.class, tty);
             tty.start(1, "[1/1] RUN x").close();
         }
         assertTrue(output().contains("FINISHED"));
+        BuildProgress auto = ProgressPrinters.create(ProgressMode.AUTO, out, true);
+        auto.close();
+        assertEquals("dumb".equals(System.getenv("TERM")) ? PlainProgress.class : TtyProgress.class, auto.getClass());
     }
 
     private static final class MutableClock extends Clock {

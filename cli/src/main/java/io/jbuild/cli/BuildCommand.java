@@ -281,8 +281,30 @@ final class BuildCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        // Ctrl-C (SIGINT/SIGTERM): interrupt the build and let it kill its containers and unmount its
+        // overlays before the JVM exits
+        Thread buildThread = Thread.currentThread();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            buildThread.interrupt();
+            try {
+                finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "jbuild-interrupt");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try (BuildProgress view = ProgressPrinters.create(mode, progressOut, env.terminal())) {
             result = new Builder(blobs, client).build(request.build(), view);
+        } catch (InterruptedException e) {
+            throw new CommandException("build interrupted; its containers were stopped and its mounts removed");
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for finished
+            }
         }
         progressOut.flush();
         if (quiet) {

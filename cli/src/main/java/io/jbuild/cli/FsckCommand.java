@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,11 +28,15 @@ final class FsckCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Option(names = "--deep", description = "Also decompress every layer of every image and compare it with the "
+            + "diff id its config states (reads all layers once more).")
+    boolean deep;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path root = store.resolve(main.environment());
-        List<StoreChecker.Problem> problems = StoreChecker.check(root);
+        List<StoreChecker.Problem> problems = StoreChecker.check(root, deep);
         long damage = problems.stream().filter(StoreChecker.Problem::isDamage).count();
         long warnings = problems.stream().filter(p -> p.kind().severity() == StoreChecker.Severity.WARNING).count();
         for (StoreChecker.Problem p : problems) {

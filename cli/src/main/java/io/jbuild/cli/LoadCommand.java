@@ -2,6 +2,8 @@ package io.jbuild.cli;
 
 import io.jbuild.layerstore.BlobStore;
 import io.jbuild.layerstore.ImageImporter;
+import io.jbuild.layerstore.ImageReference;
+import io.jbuild.layerstore.InvalidValueException;
 import io.jbuild.layerstore.NamedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,7 +41,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "The archive or layout directory (default: standard input).")
     Path input;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only the loaded names (or digests of unnamed images).")
+    @Option(names = {"-q", "--quiet"}, description = "Print only the loaded names (or manifest digests of unnamed "
+            + "images), one per line.")
     boolean quiet;
 
     @Override
@@ -61,7 +64,8 @@ final class LoadCommand implements Callable<Integer> {
         }
         for (NamedImage image : images) {
             if (image.name() != null) {
-                out.println(quiet ? image.name() : "Loaded image: " + image.name());
+                String name = familiar(image.name());
+                out.println(quiet ? name : "Loaded image: " + name);
             } else {
                 String digest = image.manifest().digest().toString();
                 out.println(quiet ? digest : "Loaded image ID: " + digest);
@@ -69,5 +73,14 @@ final class LoadCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The short form docker load prints ({@code busybox:latest}); the store tag is the full name. */
+    private static String familiar(String name) {
+        try {
+            return ImageReference.parse(name).familiar();
+        } catch (InvalidValueException e) {
+            return name;
+        }
     }
 }

@@ -154,6 +154,79 @@ class BuildCommandIT {
         assertTrue(refused.err().contains("refused by verify policy"), refused.err());
     }
 
+    @Test
+    void build_ociOutput_umociUnpackedImageRunsWithRunc() throws Exception {
+        Path ctx = context("ARG BASE\nFROM ${BASE}\nRUN echo built by jbuild > /msg\nUSER nobody\n"
+                + "ENTRYPOINT [\"sh\", \"-c\", \"cat /msg; id -u\"]\n");
+        Path layout = temp.resolve("layout");
+        Result r = build(ctx, "-t", "run/entrypoint:1", "--output", "type=oci,dest=" + layout + ",tar=false");
+        assertEquals(0, r.exit(), r.err());
+        Path bundle = temp.resolve("bundle");
+        String unpack = exec(temp, "umoci", "unpack", "--image", layout + ":1", bundle.toString());
+        assertTrue(Files.isDirectory(bundle.resolve("rootfs/bin")), unpack);
+        ObjectMapper json = new ObjectMapper();
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.path("process")).put("terminal", false);
+        json.writeValue(bundle.resolve("config.json").toFile(), config);
+        String id = "jbuild-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try {
+            assertEquals("built by jbuild\n65534\n", exec(temp, "runc", "run", "--bundle", bundle.toString(), id));
+        } finally {
+            new ProcessBuilder("runc", "delete", "-f", id).start().waitFor();
+        }
+    }
+
+    @Test
+    void build_interruptedBySigint_stopsContainerUnmountsAndLeavesStoreClean() throws Exception {
+        Path ctx = context("ARG BASE\nFROM ${BASE}\nRUN echo started; sleep 120\n");
+        Path root = temp.resolve("interrupted");
+        Path log = temp.resolve("interrupted.log");
+        Process p = new ProcessBuilder("java", "-jar", Path.of("target", "jbuild.jar").toAbsolutePath().toString(),
+                "build", "--root", root.toString(), "--progress=plain", "--build-arg", "BASE=" + base, ctx.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!Files.readString(log).contains(" started") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains(" started"), Files.readString(log));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "jbuild did not exit after SIGINT");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(p.exitValue() != 0, Files.readString(log));
+        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+        assertFalse(mounts.contains(root.toString()), "a mount under the store is left:\n" + mounts);
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                if (!proc.getFileName().toString().matches("\\d+")) {
+                    continue;
+                }
+                try {
+                    String procRoot = Files.readSymbolicLink(proc.resolve("root")).toString();
+                    assertFalse(procRoot.startsWith(root.toString()), "process " + proc + " still runs in " + procRoot);
+                } catch (java.io.IOException gone) {
+                    // exited meanwhile, or a kernel thread
+                }
+            }
+        }
+        try (var left = Files.list(root.resolve("tmp"))) {
+            assertEquals(List.of(), left.toList(), "the build left temporary files");
+        }
+        assertEquals(0, run("fsck", "--root", root.toString()).exit());
+    }
+
+    /** Runs a command to completion; returns its standard output, failing on a non-zero exit. */
+    private static String exec(Path dir, String... command) throws Exception {
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + Files.readString(err));
+        return out;
+    }
+
     private static void copyTree(Path from, Path to) throws Exception {
         try (var paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {

@@ -196,7 +196,7 @@ class ImageArchivesIT {
                 "docker-archive:" + dockerArchive + ":busybox:latest"));
         Path dockerStore = temp.resolve("docker-store");
         Result loadDocker = ok(jbuild("load", "--root", root(dockerStore), "-i", dockerArchive.toString()));
-        assertEquals("Loaded image: " + BUSYBOX + "\n", loadDocker.out());
+        assertEquals("Loaded image: busybox:latest\n", loadDocker.out());
         assertEquals(image.config().digest(), found(dockerStore, "busybox").config().digest());
         assertFsckClean(dockerStore);
 
@@ -218,7 +218,7 @@ class ImageArchivesIT {
             ok(jbuild("save", "--root", root(source), "--format", format, "-o", archive.toString(), BUSYBOX));
             Path target = temp.resolve("target-" + format);
             Result load = ok(jbuild("load", "--root", root(target), "-i", archive.toString()));
-            assertEquals("Loaded image: " + BUSYBOX + "\n", load.out(), format);
+            assertEquals("Loaded image: busybox:latest\n", load.out(), format);
             StoredImages.Image loaded = found(target, "busybox");
             assertEquals(image.config().digest(), loaded.config().digest(), format);
             if (format.equals("oci")) {
@@ -240,7 +240,7 @@ class ImageArchivesIT {
         int exit = Main.run(new String[] {"load", "--root", root(target)}, new PrintWriter(out), new PrintWriter(err),
                 env().withStdin(Files.newInputStream(archive)));
         assertEquals(0, exit, err.toString());
-        assertEquals("Loaded image: " + BUSYBOX + "\n", out.toString());
+        assertEquals("Loaded image: busybox:latest\n", out.toString());
         assertEquals(image.config().digest(), found(target, BUSYBOX).config().digest());
 
         Result missing = jbuild("load", "--root", root(target), "-i", temp.resolve("nope.tar").toString());
@@ -341,6 +341,11 @@ class ImageArchivesIT {
         assertTrue(fsck.out().contains("used by manifest " + image.manifest().digest() + " of tag " + BUSYBOX),
                 fsck.out());
         assertTrue(fsck.out().endsWith(": 1 damaged\n"), fsck.out());
+
+        Files.write(blob, Files.readAllBytes(blob)); // unchanged content: still corrupt, deep adds nothing new
+        Result deep = jbuild("fsck", "--deep", "--root", root(store));
+        assertEquals(1, deep.exit(), deep.out());
+        assertTrue(deep.out().endsWith(": 1 damaged\n"), deep.out());
     }
 
     // ------------------------------------------------------------------ SIGKILL half way
@@ -443,8 +448,8 @@ class ImageArchivesIT {
         Process retry = jarLoad(root, archive);
         assertTrue(retry.waitFor(300, TimeUnit.SECONDS), "retried load did not finish");
         assertEquals(0, retry.exitValue(), Files.readString(temp.resolve("jar.err")));
-        assertEquals("Loaded image: docker.io/library/big:v1\n", Files.readString(temp.resolve("jar.out")));
-        Result after = jbuild("fsck", "--root", root(root));
+        assertEquals("Loaded image: big:v1\n", Files.readString(temp.resolve("jar.out")));
+        Result after = jbuild("fsck", "--deep", "--root", root(root));
         assertEquals(0, after.exit(), after.out());
         assertEquals("checked " + root + ": no damage\n", after.out());
         StoredImages.Image big = StoredImages.find(BlobStore.open(root), "big:v1", null).orElseThrow();

@@ -170,6 +170,11 @@ public final class BuildPlanner {
         for (Instruction instruction : stage.instructions()) {
             if (instruction instanceof CopyInstruction) {
                 String from = ((CopyInstruction) instruction).from();
+                if (from != null && !from.isEmpty() && from.indexOf('$') >= 0
+                        && !new ShellLexer('\\').processWord(from, java.util.Map.of()).result().equals(from)) {
+                    throw instruction.location().place(Instructions.error("variable expansion is not supported for "
+                            + "--from, define a new stage with FROM using ARG from global scope as a workaround"));
+                }
                 if (from != null && !from.isEmpty()) {
                     reference(stage, stages, from, "copy from", instruction.location(), deps, images, forward);
                 }

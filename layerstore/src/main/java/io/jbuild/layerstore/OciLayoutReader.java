@@ -62,6 +62,9 @@ final class OciLayoutReader {
         Manifest manifest = Json.read(bytes, Manifest.class);
         archive.blob(manifest.config());
         for (Descriptor layer : manifest.layers()) {
+            if (!layer.urls().isEmpty() && !archive.hasBlob(layer.digest())) {
+                continue; // a foreign layer, fetched from its urls when needed
+            }
             archive.blob(layer);
         }
         if (MediaType.OCI_CONFIG.equals(manifest.config().mediaType())

@@ -82,7 +82,9 @@ final class OciLayoutWriter {
             Manifest manifest = Json.read(bytes, Manifest.class);
             addBlob(store, manifest.config(), seen, files);
             for (Descriptor layer : manifest.layers()) {
-                addBlob(store, layer, seen, files);
+                if (layer.urls().isEmpty() || store.contains(layer.digest())) {
+                    addBlob(store, layer, seen, files); // foreign layers not in the store stay out
+                }
             }
         }
     }

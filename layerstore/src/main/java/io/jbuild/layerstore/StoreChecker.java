@@ -50,9 +50,12 @@ public final class StoreChecker {
         SIZE_MISMATCH(Severity.DAMAGE),
         INVALID_DOCUMENT(Severity.DAMAGE),
         LAYER_DIR_CHANGED(Severity.DAMAGE),
+        /** A layer blob whose uncompressed content is not the diff id its config states (deep check). */
+        DIFF_ID_MISMATCH(Severity.DAMAGE),
         LAYER_DIR_UNRECORDED(Severity.WARNING),
         UNEXPECTED_FILE(Severity.WARNING),
-        MISSING_PLATFORM(Severity.INFO),
+        /** Referenced but not needed in the store: another platform of an index, or a foreign layer. */
+        NOT_STORED(Severity.INFO),
         STALE_RECORD(Severity.INFO),
         STALE_TEMP(Severity.INFO);
 
@@ -87,26 +90,53 @@ public final class StoreChecker {
     }
 
     private final BlobStore store;
+    private final boolean deep;
+    private final Set<List<Digest>> diffIdsChecked = new HashSet<>();
     private final List<Problem> problems = new ArrayList<>();
     /** Corrupt blobs, reported last with the images that use them. */
     private final Map<Digest, CorruptBlob> corrupt = new java.util.TreeMap<>();
     private final Set<Digest> visited = new HashSet<>();
 
-    private StoreChecker(BlobStore store) {
+    private StoreChecker(BlobStore store, boolean deep) {
         this.store = store;
+        this.deep = deep;
     }
 
     /** Checks the store at {@code root}, which must exist; dead writers' temp files are reported and removed. */
     public static List<Problem> check(Path root) throws StoreException {
-        if (!Files.isDirectory(root.resolve("blobs")) || !Files.exists(root.resolve("index.json"))) {
-            throw new StoreException("check store " + root + ": no store there (no blobs/ or index.json)");
+        return check(root, false);
+    }
+
+    /**
+     * As {@link #check(Path)}; {@code deep} also decompresses every layer blob of every image and
+     * compares it with the diff id its config states (reads every layer once more).
+     */
+    public static List<Problem> check(Path root, boolean deep) throws StoreException {
+        if (!Files.isDirectory(root.resolve("blobs"))) {
+            throw new StoreException("check store " + root + ": no store there (no blobs/ directory)");
         }
-        return check(BlobStore.openWithoutCleaning(root));
+        List<Problem> missing = new ArrayList<>();
+        for (String name : List.of("oci-layout", "index.json")) {
+            Path file = root.resolve(name);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                missing.add(new Problem(Kind.INVALID_DOCUMENT, file, "missing" + (name.equals("index.json")
+                        ? ": every tag is lost; an empty one was written, restore it from a backup if there is one"
+                        : "; it was written again")));
+            }
+        }
+        List<Problem> problems = new ArrayList<>(missing);
+        problems.addAll(check(BlobStore.openWithoutCleaning(root), deep));
+        return List.copyOf(problems);
     }
 
     /** Checks an open store (whose {@code tmp/} was already cleaned when it was opened). */
     public static List<Problem> check(BlobStore store) throws StoreException {
-        StoreChecker checker = new StoreChecker(store);
+        return check(store, false);
+    }
+
+    /** As {@link #check(BlobStore)}, with the deep diff id check of {@link #check(Path, boolean)}. */
+    public static List<Problem> check(BlobStore store, boolean deep) throws StoreException {
+        StoreChecker checker = new StoreChecker(store, deep);
         checker.checkTmp();
         checker.checkLayout();
         checker.checkBlobs();
@@ -224,7 +254,7 @@ public final class StoreChecker {
                 report(Kind.MISSING_BLOB, path, d.mediaType() + " referenced by " + referrer
                         + " is missing; pull, load or build the image again");
             } else {
-                report(Kind.MISSING_PLATFORM, path, d.mediaType() + " referenced by " + referrer
+                report(Kind.NOT_STORED, path, d.mediaType() + " referenced by " + referrer
                         + " is not in the store (another platform, or a foreign layer)");
             }
             return;
@@ -275,10 +305,40 @@ public final class StoreChecker {
                 if (value.rootfs().diffIds().size() != manifest.layers().size()) {
                     report(Kind.INVALID_DOCUMENT, path, of + " has " + manifest.layers().size()
                             + " layers but its config " + value.rootfs().diffIds().size() + " diff ids");
+                } else if (deep) {
+                    for (int i = 0; i < manifest.layers().size(); i++) {
+                        checkDiffId(manifest.layers().get(i), value.rootfs().diffIds().get(i), of);
+                    }
                 }
             }
         } catch (StoreException e) {
             report(Kind.INVALID_DOCUMENT, path, "document referenced by " + referrer + ": " + e.getMessage());
+        }
+    }
+
+    private void checkDiffId(Descriptor layer, Digest diffId, String of) {
+        Digest blob = layer.digest();
+        if (!store.contains(blob) || corrupt.containsKey(blob) || !diffIdsChecked.add(List.of(blob, diffId))
+                || MediaType.isZstdLayer(layer.mediaType()) || !diffId.isVerifiable()) {
+            return;
+        }
+        try (InputStream raw = new java.io.BufferedInputStream(store.open(blob), 65536)) {
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            InputStream plain = gzip ? new java.util.zip.GZIPInputStream(raw, 65536) : raw;
+            java.security.MessageDigest md = diffId.newMessageDigest();
+            byte[] buffer = new byte[65536];
+            for (int n = plain.read(buffer); n >= 0; n = plain.read(buffer)) {
+                md.update(buffer, 0, n);
+            }
+            Digest actual = new Digest(diffId.algorithm(), java.util.HexFormat.of().formatHex(md.digest()));
+            if (!actual.equals(diffId)) {
+                report(Kind.DIFF_ID_MISMATCH, store.blobPath(blob), "uncompressed content is " + actual + ", "
+                        + of + " says " + diffId + "; pull, load or build the image again");
+            }
+        } catch (IOException | StoreException e) {
+            report(Kind.DIFF_ID_MISMATCH, store.blobPath(blob), "cannot be decompressed: " + e.getMessage());
         }
     }
 

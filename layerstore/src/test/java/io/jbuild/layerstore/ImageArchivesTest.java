@@ -172,6 +172,31 @@ class ImageArchivesTest {
     }
 
     @Test
+    void ociLayout_foreignLayerNotInStore_leftOutAndLoadsWithoutIt() throws Exception {
+        sourceImages();
+        StoredImages.Image base = StoredImages.find(source, "busybox", null).orElseThrow();
+        Digest foreignDigest = Digest.of("foreign".getBytes(StandardCharsets.UTF_8));
+        Descriptor foreign = new Descriptor(MediaType.DOCKER_FOREIGN_LAYER_GZIP, foreignDigest, 7,
+                List.of("https://example.com/layer"), null, null, null, null);
+        List<Descriptor> layers = new ArrayList<>(base.manifest().layers());
+        layers.add(foreign);
+        List<Digest> diffIds = new ArrayList<>(base.diffIds());
+        diffIds.add(foreignDigest);
+        ImageConfig config = base.config().value().withRootfs(ImageConfig.RootFs.of(diffIds), List.of());
+        Descriptor configDescriptor = source.write(MediaType.OCI_CONFIG, Json.write(config));
+        Descriptor manifest = source.write(MediaType.OCI_MANIFEST, Json.write(Manifest.of(configDescriptor, layers)));
+        NamedImage image = new NamedImage("docker.io/library/foreign:v1", manifest);
+
+        byte[] tar = oci(List.of(image));
+        assertFalse(names(tar).contains("blobs/sha256/" + foreignDigest.encoded()));
+        BlobStore target = target();
+        assertEquals(List.of(image), ImageImporter.load(target, file("foreign.tar", tar)));
+        List<StoreChecker.Problem> problems = StoreChecker.check(target);
+        assertEquals(List.of(StoreChecker.Kind.NOT_STORED),
+                problems.stream().map(StoreChecker.Problem::kind).toList());
+    }
+
+    @Test
     void writeOciLayoutDirectory_notEmpty_refused() throws Exception {
         sourceImages();
         Path dir = Files.createDirectories(temp.resolve("full"));
@@ -346,6 +371,70 @@ class ImageArchivesTest {
     }
 
     @Test
+    void load_dockerArchiveWithSymlinkedLayer_likeClassicDockerSave_loads() throws Exception {
+        ByteArrayOutputStream layerBytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream layer = new TarArchiveOutputStream(layerBytes)) {
+            TarArchiveEntry e = new TarArchiveEntry("hello.txt");
+            byte[] data = "hello\n".getBytes(StandardCharsets.UTF_8);
+            e.setSize(data.length);
+            layer.putArchiveEntry(e);
+            layer.write(data);
+            layer.closeArchiveEntry();
+        }
+        byte[] layer = layerBytes.toByteArray();
+        Digest diffId = Digest.of(layer);
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"" + diffId + "\",\"" + diffId + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String configName = Digest.of(config).encoded() + ".json";
+        ByteArrayOutputStream archive = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(archive)) {
+            for (Object[] f : new Object[][] {{configName, config}, {"aaa/layer.tar", layer},
+                    {"manifest.json", ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"twice:v1\"],"
+                            + "\"Layers\":[\"aaa/layer.tar\",\"bbb/layer.tar\"]}]").getBytes(StandardCharsets.UTF_8)}}) {
+                TarArchiveEntry e = new TarArchiveEntry((String) f[0]);
+                e.setSize(((byte[]) f[1]).length);
+                out.putArchiveEntry(e);
+                out.write((byte[]) f[1]);
+                out.closeArchiveEntry();
+            }
+            TarArchiveEntry link = new TarArchiveEntry("bbb/layer.tar", TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName("../aaa/layer.tar");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+        }
+        BlobStore target = target();
+        List<NamedImage> loaded = ImageImporter.load(target, file("twice.tar", archive.toByteArray()));
+        assertEquals("docker.io/library/twice:v1", loaded.get(0).name());
+        StoredImages.Image image = StoredImages.find(target, "twice:v1", null).orElseThrow();
+        assertEquals(Digest.of(config), image.config().digest());
+        assertEquals(2, image.manifest().layers().size());
+        assertEquals(image.manifest().layers().get(0), image.manifest().layers().get(1));
+        assertEquals("hello\n", Files.readString(StoredImages.layerDirs(target, image).get(1).resolve("hello.txt")));
+    }
+
+    @Test
+    void load_dockerArchiveWithBlobPaths_likeDocker25WithoutOciLayout_loads() throws Exception {
+        sourceImages();
+        StoredImages.Image original = StoredImages.find(source, "busybox", null).orElseThrow();
+        StringBuilder manifest = new StringBuilder("[{\"Config\":\"blobs/sha256/")
+                .append(original.config().digest().encoded()).append("\",\"RepoTags\":[\"busybox:latest\"],\"Layers\":[");
+        for (int i = 0; i < original.manifest().layers().size(); i++) {
+            manifest.append(i == 0 ? "" : ",").append("\"blobs/sha256/")
+                    .append(original.manifest().layers().get(i).digest().encoded()).append('"');
+        }
+        manifest.append("]}]");
+        byte[] hybrid = replaceEntryWith(oci(List.of(busybox)), "oci-layout", null);
+        TarArchiveEntry entry = new TarArchiveEntry("manifest.json");
+        hybrid = appendEntry(hybrid, entry, manifest.toString().getBytes(StandardCharsets.UTF_8));
+        BlobStore target = target();
+        List<NamedImage> loaded = ImageImporter.load(target, file("hybrid.tar", hybrid));
+        assertEquals(busybox.name(), loaded.get(0).name());
+        StoredImages.Image image = StoredImages.find(target, "busybox", null).orElseThrow();
+        assertEquals(original.config().digest(), image.config().digest());
+        assertEquals(original.manifest().layers(), image.manifest().layers());
+    }
+
+    @Test
     void load_neitherLayout_clearError() throws Exception {
         StoreException e = assertThrows(StoreException.class,
                 () -> ImageImporter.load(target(), file("x.tar", tar(new TarArchiveEntry("hello.txt")))));
@@ -361,6 +450,10 @@ class ImageArchivesTest {
     }
 
     private static byte[] appendEntry(byte[] tar, TarArchiveEntry extra) throws IOException {
+        return appendEntry(tar, extra, new byte[] {'x'});
+    }
+
+    private static byte[] appendEntry(byte[] tar, TarArchiveEntry extra, byte[] content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar));
              TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
@@ -369,9 +462,9 @@ class ImageArchivesTest {
                 in.transferTo(out);
                 out.closeArchiveEntry();
             }
-            extra.setSize(1);
+            extra.setSize(content.length);
             out.putArchiveEntry(extra);
-            out.write('x');
+            out.write(content);
             out.closeArchiveEntry();
         }
         return bytes.toByteArray();
@@ -391,6 +484,9 @@ class ImageArchivesTest {
              TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
             for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 byte[] data = e.getName().equals(name) ? content : in.readAllBytes();
+                if (data == null) {
+                    continue;
+                }
                 e.setSize(data.length);
                 out.putArchiveEntry(e);
                 out.write(data);

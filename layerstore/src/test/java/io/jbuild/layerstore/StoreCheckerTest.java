@@ -141,9 +141,36 @@ class StoreCheckerTest {
     }
 
     @Test
+    void checkDeep_layerBlobNotMatchingConfigDiffId_reported() throws Exception {
+        // a manifest pointing at the layers in the wrong order: every blob is intact, the pairing is not
+        java.util.List<Descriptor> swapped = new java.util.ArrayList<>(image.manifest().layers());
+        java.util.Collections.reverse(swapped);
+        Descriptor manifest = store.write(MediaType.OCI_MANIFEST, Json.write(Manifest.of(image.manifest().config(), swapped)));
+        store.tag("docker.io/library/swapped:v1", manifest);
+        assertEquals(List.of(), StoreChecker.check(store.root(), false));
+        List<StoreChecker.Problem> problems = StoreChecker.check(store.root(), true);
+        assertEquals(List.of(StoreChecker.Kind.DIFF_ID_MISMATCH, StoreChecker.Kind.DIFF_ID_MISMATCH), kinds(problems));
+        assertTrue(problems.get(0).message().contains("swapped:v1"), problems.get(0).message());
+    }
+
+    @Test
+    void checkDeep_cleanStore_noProblems() throws Exception {
+        assertEquals(List.of(), StoreChecker.check(store.root(), true));
+    }
+
+    @Test
     void check_brokenIndexJson_damage() throws Exception {
         Files.writeString(store.root().resolve("index.json"), "{\"schemaVersion\":2,");
         assertEquals(List.of(StoreChecker.Kind.INVALID_DOCUMENT), kinds(check()));
+    }
+
+    @Test
+    void check_indexJsonDeleted_damageReported() throws Exception {
+        Files.delete(store.root().resolve("index.json"));
+        List<StoreChecker.Problem> problems = check();
+        assertEquals(List.of(StoreChecker.Kind.INVALID_DOCUMENT), kinds(problems));
+        assertTrue(problems.get(0).message().startsWith("missing: every tag is lost"), problems.get(0).message());
+        assertTrue(problems.get(0).isDamage());
     }
 
     @Test
