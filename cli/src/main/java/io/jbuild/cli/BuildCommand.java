@@ -157,6 +157,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        JsonWarmup.start();
         PrintWriter out = spec.commandLine().getOut();
         Path contextDir = Path.of(context);
         String name = file == null ? contextDir.resolve("Dockerfile").toString() : file;
