@@ -195,7 +195,7 @@ final class StageExecutor {
 
     /**
      * The created time of a history entry without a layer: that of the stage's last file system
-     * step (so a rebuild from the cache gives the same config), now when there is none yet,
+     * step, or the base's before the first (so a rebuild from the cache gives the same config);
      * SOURCE_DATE_EPOCH when given.
      */
     private String historyTime() {
