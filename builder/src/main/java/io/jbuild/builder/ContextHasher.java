@@ -148,7 +148,10 @@ final class ContextHasher {
             List<String> next = new ArrayList<>();
             for (String dir : current) {
                 if (!hasWildcards(segment)) {
-                    next.add(join(dir, unescape(segment)));
+                    String candidate = join(dir, unescape(segment));
+                    if (Files.exists(root.resolve(candidate), NOFOLLOW) && !ignored(ignore, candidate)) {
+                        next.add(candidate); // after a wildcard, a literal part that is not there matches nothing
+                    }
                     continue;
                 }
                 Path d = dir.isEmpty() ? root : root.resolve(dir);
@@ -195,7 +198,11 @@ final class ContextHasher {
         Map<String, Object> a;
         try {
             a = Files.readAttributes(path, "unix:mode,ino,size,lastModifiedTime,ctime,uid,gid", NOFOLLOW);
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            files.put(rel.isEmpty() ? "." : rel, "missing");
+            return;
+        } catch (java.nio.file.FileSystemException e) {
+            // ENOTDIR: a parent is a file (Java reports it without a subclass)
             files.put(rel.isEmpty() ? "." : rel, "missing");
             return;
         }

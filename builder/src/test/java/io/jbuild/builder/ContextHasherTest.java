@@ -117,6 +117,15 @@ class ContextHasherTest {
     }
 
     @Test
+    void select_wildcardThenLiteralThroughAFile_matchesOnlyExistingPaths() throws Exception {
+        write(context, "app/sub/main.c", "nested\n");
+        ContextHasher.Selection s = select(hasher(), null, "a?p/*/main.c");
+        assertEquals(List.of("app/sub/main.c"), List.copyOf(s.files().keySet()));
+        assertEquals(List.of(), List.copyOf(select(hasher(), null, "*/main.c/x").files().keySet()));
+        assertEquals("missing", select(hasher(), null, "app/main.c/x").files().get("app/main.c/x"));
+    }
+
+    @Test
     void select_directorySource_coversItsTree() throws Exception {
         ContextHasher.Selection s = select(hasher(), null, "/app/../app/");
         assertEquals(List.of("app", "app/README.md", "app/main.c", "app/util.c"), List.copyOf(s.files().keySet()));
