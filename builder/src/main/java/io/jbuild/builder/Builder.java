@@ -275,6 +275,15 @@ public final class Builder {
         }
     }
 
+    /** The layer blobs and diff ids the store's step cache holds: garbage collection keeps them. */
+    public static java.util.Set<io.jbuild.layerstore.Digest> cacheRoots(BlobStore store) throws BuildException {
+        try {
+            return new StepCache(store).roots();
+        } catch (IOException e) {
+            throw new BuildException("read the step cache in " + store.cacheDir() + ": " + e, e);
+        }
+    }
+
     /** Writes a document unless the store has it (a rebuild from the cache writes nothing). */
     private static Descriptor written(BuildContext ctx, String mediaType, Stored<?> document) throws StoreException {
         if (ctx.store.contains(document.digest())) {

@@ -70,7 +70,7 @@ final class BuiltinRuntime implements ContainerRuntime {
                 Files.writeString(bundleDir.resolve(OciBundle.RESOLV_CONF),
                         OciBundle.resolvConf(OciBundle.hostResolvConf(), spec.network()));
                 Files.writeString(script, script(spec, bundleDir, tools));
-                Path cwd = RootfsPaths.resolve(spec.rootfs(), spec.cwd());
+                Path cwd = RootPaths.resolve(spec.rootfs(), spec.cwd(), true);
                 Files.createDirectories(cwd);
             } catch (IOException e) {
                 throw new BuildException("prepare container " + spec.id() + ": " + e.getMessage(), e);
@@ -160,7 +160,7 @@ final class BuiltinRuntime implements ContainerRuntime {
     private static void checkExecutable(ContainerSpec spec) throws IOException, BuildException {
         String program = spec.args().get(0);
         if (program.contains("/")) {
-            Path p = RootfsPaths.resolve(spec.rootfs(), program.startsWith("/") ? program : spec.cwd() + "/" + program);
+            Path p = RootPaths.resolve(spec.rootfs(), program.startsWith("/") ? program : spec.cwd() + "/" + program, true);
             if (!Files.isRegularFile(p)) {
                 throw new BuildException("run container " + spec.id() + ": exec: \"" + program
                         + "\": stat " + program + ": no such file or directory");
@@ -178,7 +178,7 @@ final class BuiltinRuntime implements ContainerRuntime {
                 dir = ".";
             }
             String full = (dir.startsWith("/") ? dir : spec.cwd() + "/" + dir) + "/" + program;
-            Path p = RootfsPaths.resolve(spec.rootfs(), full);
+            Path p = RootPaths.resolve(spec.rootfs(), full, true);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return;
             }
@@ -353,7 +353,7 @@ final class BuiltinRuntime implements ContainerRuntime {
 
     /** The quoted host path of a container path, resolved inside the rootfs. */
     private static String q(Path rootfs, ContainerSpec spec, String containerPath) throws IOException {
-        return Shell.quote(RootfsPaths.resolve(rootfs, containerPath).toString());
+        return Shell.quote(RootPaths.resolve(rootfs, containerPath, true).toString());
     }
 
     private static String words(List<String> words) {

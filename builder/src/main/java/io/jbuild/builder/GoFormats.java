@@ -1,5 +1,8 @@
 package io.jbuild.builder;
 
+import io.jbuild.dockerfile.GoPaths;
+import io.jbuild.dockerfile.GoQuote;
+
 import java.util.List;
 
 /**
@@ -23,7 +26,7 @@ final class GoFormats {
                 if (i > 0) {
                     sb.append(' ');
                 }
-                appendQuoted(sb, values.get(i));
+                GoQuote.appendQuoted(sb, values.get(i));
             }
         }
         return sb.append(']').toString();
@@ -31,69 +34,7 @@ final class GoFormats {
 
     /** Go's {@code strconv.Quote}. */
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2);
-        appendQuoted(sb, s);
-        return sb.toString();
-    }
-
-    private static void appendQuoted(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            i += Character.charCount(cp);
-            switch (cp) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case 0x07 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 0x0B -> sb.append("\\v");
-                default -> {
-                    if (printable(cp)) {
-                        sb.appendCodePoint(cp);
-                    } else if (cp < 0x20 || cp == 0x7F) {
-                        hex(sb, "\\x", cp, 2);
-                    } else if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
-                        sb.append("\\ufffd");
-                    } else if (cp < 0x10000) {
-                        hex(sb, "\\u", cp, 4);
-                    } else {
-                        hex(sb, "\\U", cp, 8);
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
-
-    private static void hex(StringBuilder sb, String prefix, int cp, int digits) {
-        String h = Integer.toHexString(cp);
-        sb.append(prefix);
-        sb.append("0".repeat(Math.max(0, digits - h.length())));
-        sb.append(h);
-    }
-
-    private static boolean printable(int cp) {
-        if (cp == ' ') {
-            return true;
-        }
-        switch (Character.getType(cp)) {
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                 Character.MODIFIER_LETTER, Character.OTHER_LETTER,
-                 Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK,
-                 Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER,
-                 Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                 Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION,
-                 Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL,
-                 Character.OTHER_SYMBOL:
-                return true;
-            default:
-                return false;
-        }
+        return GoQuote.quote(s);
     }
 
     /** Go's {@code time.Duration.String()}: {@code 0s}, {@code 100ms}, {@code 1.5µs}, {@code 1m30s}, {@code 1h0m0s}. */
@@ -165,29 +106,6 @@ final class GoFormats {
 
     /** Go's {@code path.Clean} for slash-separated paths. */
     static String cleanPath(String path) {
-        if (path.isEmpty()) {
-            return ".";
-        }
-        boolean rooted = path.charAt(0) == '/';
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String part : path.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!parts.isEmpty() && !parts.peekLast().equals("..")) {
-                    parts.removeLast();
-                } else if (!rooted) {
-                    parts.addLast("..");
-                }
-                continue;
-            }
-            parts.addLast(part);
-        }
-        String joined = String.join("/", parts);
-        if (rooted) {
-            return "/" + joined;
-        }
-        return joined.isEmpty() ? "." : joined;
+        return GoPaths.clean(path);
     }
 }

@@ -30,9 +30,9 @@ final class MountStubs {
         Path root = rootfs.toAbsolutePath().normalize();
         for (String destination : destinations) {
             // resolved, the path has no symlinks left: its missing ancestors are plain directories
-            Path host = RootfsPaths.resolve(root, destination);
+            Path host = RootPaths.resolve(root, destination, true);
             List<Path> chain = new ArrayList<>();
-            for (Path p = host; p != null && !p.equals(root) && p.startsWith(root) && !RootfsPaths.exists(p);
+            for (Path p = host; p != null && !p.equals(root) && p.startsWith(root) && !RootPaths.exists(p);
                  p = p.getParent()) {
                 chain.add(0, p);
             }

@@ -98,6 +98,32 @@ final class RootPaths {
         return "/" + String.join("/", out);
     }
 
+    /** {@code mkdir -p} of the container path {@code path}: new directories 0755, owned by uid:gid. */
+    static Path mkdirs(Path rootfs, String path, int uid, int gid) throws BuildException {
+        try {
+            StringBuilder prefix = new StringBuilder();
+            Path current = rootfs;
+            for (String part : path.split("/")) {
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                prefix.append('/').append(part);
+                current = resolve(rootfs, prefix.toString(), true);
+                if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(current);
+                    Files.setPosixFilePermissions(current, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                    Files.setAttribute(current, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(current, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+                } else if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BuildException("mkdir " + path + ": " + prefix + " is not a directory");
+                }
+            }
+            return current;
+        } catch (IOException e) {
+            throw new BuildException("mkdir " + path + ": " + e, e);
+        }
+    }
+
     private static Path join(Path root, List<String> parts) {
         Path p = root;
         for (String part : parts) {

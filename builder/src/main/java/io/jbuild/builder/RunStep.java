@@ -91,51 +91,26 @@ final class RunStep {
         }
     }
 
-    /** BuildKit's argv: exec form as is; shell form through SHELL; heredocs as dispatchRun treats them. */
+    /**
+     * BuildKit's argv ({@link ConfigInstructions#runArgs}): exec form as is, shell form through SHELL,
+     * heredocs as dispatchRun treats them; a lone heredoc with a shebang is mounted at /dev/pipes/ and run.
+     */
     private List<String> argv(ImageConfig.ContainerConfig config, List<ContainerMount> mounts) throws BuildException, IOException {
-        List<String> args = run.command().args();
+        List<String> shell = config.shell().isEmpty() ? DEFAULT_SHELL : config.shell();
+        List<String> argv = ConfigInstructions.runArgs(run, shell);
         if (!run.heredocs().isEmpty()) {
-            if (args.size() != 1 || !run.command().shellForm()) {
-                throw new BuildException("parsing produced an invalid run command: " + args);
-            }
             Heredoc first = run.heredocs().get(0);
-            boolean onlyHeredoc;
-            try {
-                onlyHeredoc = Heredocs.parseWord(args.get(0).strip(), ctx.plan.escape()).isPresent();
-            } catch (io.jbuild.dockerfile.DockerfileException e) {
-                onlyHeredoc = false;
-            }
-            if (onlyHeredoc) {
-                String data = first.chomp() ? Heredocs.chomp(first.content()) : first.content();
-                if (data.startsWith("#!")) {
-                    Path dir = tempDir("heredoc");
-                    cleanups.add(() -> StepMount.deleteQuietly(dir));
-                    Path file = dir.resolve(first.name());
-                    Files.writeString(file, data);
-                    Files.setPosixFilePermissions(file, EnumSet.of(PosixFilePermission.OWNER_READ,
-                            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-                            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
-                    mounts.add(new ContainerMount("bind", dir, "/dev/pipes", List.of("rbind", "ro")));
-                    args = List.of("/dev/pipes/" + first.name());
-                    return args;
-                }
-                args = List.of(data);
-            } else {
-                StringBuilder b = new StringBuilder(args.get(0));
-                for (Heredoc h : run.heredocs()) {
-                    b.append('\n').append(h.content()).append(h.name());
-                }
-                args = List.of(b.toString());
+            String script = "/dev/pipes/" + first.name();
+            if (argv.get(argv.size() - 1).equals(script)) {
+                Path dir = tempDir("heredoc");
+                cleanups.add(() -> StepMount.deleteQuietly(dir));
+                Path file = dir.resolve(first.name());
+                Files.writeString(file, first.chomp() ? Heredocs.chomp(first.content()) : first.content());
+                Files.setPosixFilePermissions(file, permissions(0755));
+                mounts.add(new ContainerMount("bind", dir, "/dev/pipes", List.of("rbind", "ro")));
             }
         }
-        if (run.command().shellForm()) {
-            List<String> shell = config.shell().isEmpty() ? DEFAULT_SHELL : config.shell();
-            List<String> out = new ArrayList<>(shell);
-            out.addAll(args);
-            return out;
-        }
-        return args;
+        return argv;
     }
 
     // ------------------------------------------------------------------ RUN --mount
@@ -195,7 +170,7 @@ final class RunStep {
         SourceRoot source = SourceRoot.open(ctx, m.from(), ctx.platform);
         cleanups.add(source);
         String src = m.source() == null ? "/" : m.source();
-        Path host = RootfsPaths.resolve(source.root(), src);
+        Path host = RootPaths.resolve(source.root(), src, true);
         if (!host.normalize().startsWith(source.root()) || !Files.exists(host)) {
             throw new BuildException("RUN --mount=type=bind: source \"" + src + "\" not found"
                     + (m.from() == null ? " in the build context" : " in " + m.from()));

@@ -457,7 +457,7 @@ final class StageExecutor {
         try (StepMount mount = StepMount.mount(ctx.store, layerDirs(), "workdir")) {
             ResolvedUser user = config().user() == null || config().user().isEmpty() ? ResolvedUser.ROOT
                     : Users.resolve(mount.root(), config().user());
-            RootfsPaths.mkdirs(mount.root(), wd, user.uid(), user.gid());
+            RootPaths.mkdirs(mount.root(), wd, user.uid(), user.gid());
             commit(mount, createdBy);
             stored(key, layersBefore);
         }

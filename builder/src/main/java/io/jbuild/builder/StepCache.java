@@ -140,6 +140,25 @@ final class StepCache {
         }
     }
 
+    /** The layer blobs and diff ids the entries hold (garbage collection keeps them). */
+    java.util.Set<Digest> roots() throws IOException {
+        java.util.Set<Digest> out = new HashSet<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ENTRY)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                Optional<Entry> e = read(Digest.sha256(name.substring(0, name.length() - ENTRY.length())));
+                if (e.isPresent() && e.get().hasLayer()) {
+                    out.add(e.get().layer().digest());
+                    out.add(e.get().diffId());
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * Removes entries unused for longer than {@code maxAge} (null: no age limit), then the least
      * recently used ones until the layers the remaining entries hold total at most

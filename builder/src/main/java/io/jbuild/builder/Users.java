@@ -205,7 +205,7 @@ final class Users {
     private static List<String[]> read(Path rootfs, String file) throws BuildException {
         List<String[]> lines = new ArrayList<>();
         try {
-            Path p = RootfsPaths.resolve(rootfs, file);
+            Path p = RootPaths.resolve(rootfs, file, true);
             if (!Files.isRegularFile(p)) {
                 return lines;
             }

@@ -1,6 +1,8 @@
 package io.jbuild.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import picocli.CommandLine;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Option;
         description = "Daemonless container image builder.",
         subcommands = {BuildCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
                 LogoutCommand.class, DebugCommand.class, GenerateKeyPairCommand.class, SignCommand.class,
-                VerifyCommand.class, LoadCommand.class, SaveCommand.class, FsckCommand.class, PruneCommand.class,
+                VerifyCommand.class, LoadCommand.class, SaveCommand.class, FsckCommand.class,
+                ImagesCommand.class, TagCommand.class, RmiCommand.class, InspectCommand.class, UnpackCommand.class,
+                MountCommand.class, UmountCommand.class, DiffCommand.class, PruneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -35,7 +39,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // UTF-8 whatever the locale, so that inspect --format manifest prints the stored bytes
+        System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
     }
 
     /** Runs the command line and returns the exit code (for tests and embedding). */

@@ -32,4 +32,9 @@ final class StoreOptions {
     BlobStore open(Environment env) throws StoreException {
         return BlobStore.open(resolve(env));
     }
+
+    /** Opens the store leaving dead writers' temp files in place (prune reports them). */
+    BlobStore openKeepingTmp(Environment env) throws StoreException {
+        return BlobStore.open(resolve(env), false);
+    }
 }

@@ -90,6 +90,11 @@ class CacheCommandsIT {
         assertEquals(2, count(second.err(), "^#\\d+ CACHED$"), second.err());
         assertEquals(first.out(), second.out(), "the same image id and manifest");
 
+        Result gc = run("prune", "--root", temp.resolve("store").toString());
+        assertEquals(0, gc.exit(), gc.err());
+        Result afterGc = build("store", ctx);
+        assertEquals(2, count(afterGc.err(), "^#\\d+ CACHED$"), "prune keeps the cached layers:\n" + afterGc.err());
+
         Files.writeString(ctx.resolve("app.txt"), "version 2\n");
         Result explain = build("store", ctx, "--explain-cache");
         assertEquals(0, explain.exit(), explain.err());

@@ -1,7 +1,7 @@
 package io.jbuild.dockerfile;
 
 /** Go's {@code path.Clean} for slash-separated paths, which Docker applies to .dockerignore patterns. */
-final class GoPaths {
+public final class GoPaths {
     private GoPaths() {
     }
 
@@ -10,7 +10,7 @@ final class GoPaths {
      * collapse, {@code .} elements go, {@code ..} elements remove the element before them (and at
      * the root vanish), a trailing slash goes, and an empty result becomes {@code .}.
      */
-    static String clean(String path) {
+    public static String clean(String path) {
         if (path.isEmpty()) {
             return ".";
         }

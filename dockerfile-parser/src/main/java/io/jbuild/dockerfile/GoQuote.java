@@ -1,17 +1,17 @@
 package io.jbuild.dockerfile;
 
 /** Go's {@code strconv.Quote}, which BuildKit's AST dump uses for every string. */
-final class GoQuote {
+public final class GoQuote {
     private GoQuote() {
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2);
         appendQuoted(sb, s);
         return sb.toString();
     }
 
-    static void appendQuoted(StringBuilder sb, String s) {
+    public static void appendQuoted(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);

@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  * {@code index.json.lock} (and a JVM-wide lock, since file locks are per process), so concurrent
  * taggers in any number of threads and processes never lose a tag. Files left in {@code tmp/} by
  * writers that died are removed by {@link #open(Path)} and {@link #cleanTmp()}.
+ *
+ * <p>Every process that opens the store holds a shared lock on {@code store.lock} until it exits;
+ * {@link GarbageCollector} deletes blobs and layer dirs only when it can take that lock
+ * exclusively, that is when no other process uses the store (see there).
  */
 public final class BlobStore {
     /** The annotation that names a tag in {@code index.json}. */
@@ -46,6 +50,8 @@ public final class BlobStore {
             "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*");
     private static final Pattern TMP_NAME = Pattern.compile("(\\d+)\\..*");
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    /** The shared "this process uses the store" lock of each store this JVM opened; never closed. */
+    private static final Map<Path, FileLock> SESSION_LOCKS = new HashMap<>();
     private static final long PID = ProcessHandle.current().pid();
 
     private final Path root;
@@ -55,6 +61,7 @@ public final class BlobStore {
     private final Path tmp;
     private final Path indexFile;
     private final Path lockFile;
+    private final Path sessionLockFile;
 
     private BlobStore(Path root) {
         this.root = root;
@@ -64,22 +71,30 @@ public final class BlobStore {
         this.tmp = root.resolve("tmp");
         this.indexFile = root.resolve("index.json");
         this.lockFile = root.resolve("index.json.lock");
+        this.sessionLockFile = root.resolve("store.lock");
     }
 
     /** Opens (creating if needed) the store at {@code root} and removes dead writers' temp files. */
     public static BlobStore open(Path root) throws StoreException {
-        BlobStore store = openWithoutCleaning(root);
-        store.cleanTmp();
-        return store;
+        return open(root, true);
     }
 
     /** Opens (creating if needed) the store, leaving {@code tmp/} as it is (for {@link StoreChecker}). */
     static BlobStore openWithoutCleaning(Path root) throws StoreException {
+        return open(root, false);
+    }
+
+    /**
+     * Opens (creating if needed) the store at {@code root}; {@code cleanTmp} false leaves dead
+     * writers' temp files for {@link GarbageCollector} and {@link StoreChecker} to report and remove.
+     */
+    public static BlobStore open(Path root, boolean cleanTmp) throws StoreException {
         BlobStore store = new BlobStore(root.toAbsolutePath().normalize());
         try {
             for (Path dir : List.of(store.blobs.resolve(Digest.SHA256), store.layers, store.cache, store.tmp)) {
                 Files.createDirectories(dir);
             }
+            store.holdSessionLock();
             Path layout = root.resolve("oci-layout");
             if (!Files.exists(layout)) {
                 store.writeFileAtomically(layout, Json.write(OciLayoutHeader.CURRENT));
@@ -93,6 +108,9 @@ public final class BlobStore {
             }
             return null;
         });
+        if (cleanTmp) {
+            store.cleanTmp();
+        }
         return store;
     }
 
@@ -343,12 +361,12 @@ public final class BlobStore {
     }
 
     @FunctionalInterface
-    private interface LockedAction<T> {
+    interface LockedAction<T> {
         T run() throws IOException, StoreException;
     }
 
     @SuppressWarnings("try") // the lock is held for the body's duration, not referenced
-    private <T> T withIndexLock(LockedAction<T> action) throws StoreException {
+    <T> T withIndexLock(LockedAction<T> action) throws StoreException {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
         jvmLock.lock();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -359,6 +377,68 @@ public final class BlobStore {
         } finally {
             jvmLock.unlock();
         }
+    }
+
+    // ---------------------------------------------------------------- use by processes
+
+    /** Takes this process's shared lock on {@code store.lock} (once per JVM and store; held until exit). */
+    private void holdSessionLock() throws IOException {
+        synchronized (SESSION_LOCKS) {
+            if (SESSION_LOCKS.containsKey(sessionLockFile)) {
+                return;
+            }
+            FileChannel ch = FileChannel.open(sessionLockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                SESSION_LOCKS.put(sessionLockFile, ch.lock(0, Long.MAX_VALUE, true));
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                // no lock support (or held through another path to the same file): the collector
+                // then cannot tell whether others use the store and deletes nothing but dead tmp files
+                ch.close();
+            }
+        }
+    }
+
+    /** An action that learns whether this process has the store to itself. */
+    @FunctionalInterface
+    interface ExclusiveAction<T> {
+        T run(boolean exclusive) throws IOException, StoreException;
+    }
+
+    /**
+     * Runs {@code action} holding the index lock and, when no other process has the store open,
+     * the exclusive lock on {@code store.lock} (processes that open the store meanwhile wait).
+     * {@code exclusive} tells the action which case it is.
+     */
+    <T> T withExclusiveUse(ExclusiveAction<T> action) throws StoreException {
+        return withIndexLock(() -> {
+            synchronized (SESSION_LOCKS) {
+                FileLock shared = SESSION_LOCKS.remove(sessionLockFile);
+                FileChannel ch = shared != null ? shared.channel() : FileChannel.open(sessionLockFile,
+                        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                if (shared != null) {
+                    shared.release();
+                }
+                FileLock exclusive = null;
+                try {
+                    try {
+                        exclusive = ch.tryLock(0, Long.MAX_VALUE, false);
+                    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                        exclusive = null;
+                    }
+                    return action.run(exclusive != null);
+                } finally {
+                    if (exclusive != null) {
+                        exclusive.release();
+                    }
+                    try {
+                        SESSION_LOCKS.put(sessionLockFile, ch.lock(0, Long.MAX_VALUE, true));
+                    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                        ch.close();
+                    }
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- layer dirs
@@ -438,6 +518,20 @@ public final class BlobStore {
     /** Removes temp files and dirs of writers that are no longer running; returns their paths. */
     List<Path> cleanTmpEntries() throws StoreException {
         List<Path> removed = new ArrayList<>();
+        try {
+            for (Path entry : deadTmpEntries()) {
+                Directories.deleteRecursively(entry);
+                removed.add(entry);
+            }
+        } catch (IOException e) {
+            throw new StoreException("clean " + tmp + ": " + e, e);
+        }
+        return removed;
+    }
+
+    /** The entries of {@code tmp/} whose writer process is no longer running. */
+    List<Path> deadTmpEntries() throws StoreException {
+        List<Path> dead = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
             for (Path entry : entries) {
                 Matcher m = TMP_NAME.matcher(entry.getFileName().toString());
@@ -453,15 +547,20 @@ public final class BlobStore {
                 if (pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     continue;
                 }
-                Directories.deleteRecursively(entry);
-                removed.add(entry);
+                dead.add(entry);
             }
         } catch (NoSuchFileException e) {
-            return removed;
+            return dead;
         } catch (IOException e) {
-            throw new StoreException("clean " + tmp + ": " + e, e);
+            throw new StoreException("list " + tmp + ": " + e, e);
         }
-        return removed;
+        dead.sort(Comparator.naturalOrder());
+        return dead;
+    }
+
+    /** A fresh path under {@code tmp/} owned by this process (nothing is created). */
+    Path newTempPathFor(String purpose) {
+        return newTempPath(purpose);
     }
 
     private void writeFileAtomically(Path target, byte[] bytes) throws IOException {

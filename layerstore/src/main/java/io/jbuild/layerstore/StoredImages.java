@@ -3,6 +3,7 @@ package io.jbuild.layerstore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -12,10 +13,14 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Images held in a {@link BlobStore}: finding one by name or digest, and the unpacked layer
- * directories (overlay lowerdirs) of its layers.
+ * Images held in a {@link BlobStore}: finding one by name or digest, the unpacked layer
+ * directories (overlay lowerdirs) of its layers, its flattened root file system, and a read-only
+ * overlay mount of it.
  */
 public final class StoredImages {
+    /** The diff id of the empty layer (a tar of only its end-of-archive blocks, 1024 zero bytes). */
+    public static final Digest EMPTY_LAYER_DIFF_ID = Digest.of(new byte[1024]);
+
     private StoredImages() {
     }
 
@@ -41,6 +46,25 @@ public final class StoredImages {
      * (the host's when null).
      */
     public static Optional<Image> find(BlobStore store, String ref, Platform platform) throws StoreException {
+        Optional<Found> found = lookup(store, ref);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(load(store, found.get().name(), found.get().descriptor(), platform));
+    }
+
+    /**
+     * The descriptor {@code ref} names, as {@link #find} looks it up, without reading the image:
+     * for an index, the index itself (what {@code tag} copies).
+     */
+    public static Optional<Descriptor> resolve(BlobStore store, String ref) throws StoreException {
+        return lookup(store, ref).map(Found::descriptor);
+    }
+
+    private record Found(String name, Descriptor descriptor) {
+    }
+
+    private static Optional<Found> lookup(BlobStore store, String ref) throws StoreException {
         Optional<Descriptor> tagged = store.resolve(ref);
         String name = ref;
         if (tagged.isEmpty()) {
@@ -50,7 +74,7 @@ public final class StoredImages {
                         : parsed.name() + ":" + (parsed.tag() == null ? ImageReference.DEFAULT_TAG : parsed.tag());
                 tagged = store.resolve(name);
                 if (tagged.isEmpty() && parsed.digest() != null && store.contains(parsed.digest())) {
-                    tagged = Optional.of(Descriptor.of(MediaType.OCI_MANIFEST, parsed.digest(), store.size(parsed.digest())));
+                    tagged = Optional.of(describe(store, parsed.digest()));
                 }
             } catch (InvalidValueException e) {
                 // not a reference: maybe a digest or an id prefix
@@ -63,7 +87,30 @@ public final class StoredImages {
         if (tagged.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(load(store, name, tagged.get(), platform));
+        return Optional.of(new Found(name, tagged.get()));
+    }
+
+    /** The descriptor of a stored manifest or index, its media type read from the document. */
+    private static Descriptor describe(BlobStore store, Digest digest) throws StoreException {
+        byte[] bytes = store.readAll(digest);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.read(bytes, com.fasterxml.jackson.databind.JsonNode.class);
+        String mediaType = tree.path("mediaType").asText("");
+        if (!MediaType.isValid(mediaType)) {
+            mediaType = tree.has("manifests") ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+        }
+        return Descriptor.of(mediaType, digest, bytes.length);
+    }
+
+    /** The store tags that point at {@code digest}, in {@code index.json} order. */
+    public static List<String> tagsOf(BlobStore store, Digest digest) throws StoreException {
+        List<String> names = new ArrayList<>();
+        for (Descriptor d : store.list()) {
+            String name = d.annotations().get(BlobStore.REF_NAME);
+            if (name != null && d.digest().equals(digest)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static Optional<Descriptor> findByDigest(BlobStore store, String ref) throws StoreException {
@@ -149,20 +196,7 @@ public final class StoredImages {
         Path staged = store.createTempDirectory("unpack");
         boolean committed = false;
         try {
-            MessageDigest md = diffId.newMessageDigest();
-            try (InputStream raw = store.open(layer.digest());
-                 InputStream plain = decompress(raw, layer);
-                 InputStream hashed = new java.security.DigestInputStream(plain, md)) {
-                TarExtractor.of(TarExtractor.Mode.OVERLAY).extract(hashed, staged);
-                hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding counts
-            } catch (IOException e) {
-                throw new StoreException("unpack layer " + layer.digest() + ": " + e, e);
-            }
-            Digest actual = new Digest(diffId.algorithm(), java.util.HexFormat.of().formatHex(md.digest()));
-            if (!actual.equals(diffId)) {
-                throw new StoreCorruptedException("unpack layer " + layer.digest() + ": its uncompressed content is "
-                        + actual + ", the config says " + diffId);
-            }
+            apply(store, layer, diffId, TarExtractor.of(TarExtractor.Mode.OVERLAY), staged);
             Path dir = store.commitLayerDir(staged, diffId);
             committed = true;
             return dir;
@@ -175,6 +209,79 @@ public final class StoredImages {
                 }
             }
         }
+    }
+
+    /**
+     * Extracts the layer blob into {@code dir}; the uncompressed stream must hash to {@code diffId}.
+     * Returns the extractor's warnings.
+     */
+    private static List<String> apply(BlobStore store, Descriptor layer, Digest diffId, TarExtractor extractor, Path dir)
+            throws StoreException {
+        MessageDigest md = diffId.newMessageDigest();
+        List<String> warnings;
+        try (InputStream raw = store.open(layer.digest());
+             InputStream plain = decompress(raw, layer);
+             InputStream hashed = new java.security.DigestInputStream(plain, md)) {
+            warnings = extractor.extract(hashed, dir);
+            hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding counts
+        } catch (IOException e) {
+            throw new StoreException("unpack layer " + layer.digest() + ": " + e, e);
+        }
+        Digest actual = new Digest(diffId.algorithm(), java.util.HexFormat.of().formatHex(md.digest()));
+        if (!actual.equals(diffId)) {
+            throw new StoreCorruptedException("unpack layer " + layer.digest() + ": its uncompressed content is "
+                    + actual + ", the config says " + diffId);
+        }
+        return warnings;
+    }
+
+    /**
+     * Unpacks the image's flattened root file system into {@code dir} (created when missing; it
+     * must be empty): each layer applied in turn, whiteouts deleting what lower layers put there.
+     * Returns warnings (what could not be restored, e.g. devices without privileges).
+     */
+    public static List<String> unpack(BlobStore store, Image image, Path dir) throws StoreException {
+        try {
+            Files.createDirectories(dir);
+            try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new StoreException("unpack " + image.descriptor().digest() + " into " + dir
+                            + ": the directory is not empty");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("unpack " + image.descriptor().digest() + " into " + dir + ": " + e, e);
+        }
+        List<String> warnings = new ArrayList<>();
+        TarExtractor extractor = TarExtractor.of(TarExtractor.Mode.ROOTFS);
+        for (int i = 0; i < image.manifest().layers().size(); i++) {
+            warnings.addAll(apply(store, image.manifest().layers().get(i), image.diffIds().get(i), extractor, dir));
+        }
+        return warnings;
+    }
+
+    /** The (empty) layer dir of {@link #EMPTY_LAYER_DIFF_ID}, created when missing. */
+    public static Path emptyLayerDir(BlobStore store) throws StoreException {
+        if (store.hasLayerDir(EMPTY_LAYER_DIFF_ID)) {
+            return store.layerDir(EMPTY_LAYER_DIFF_ID);
+        }
+        return store.commitLayerDir(store.createTempDirectory("empty"), EMPTY_LAYER_DIFF_ID);
+    }
+
+    /**
+     * Mounts the image's layer dirs (unpacked when missing) read-only at {@code target}. A
+     * single-layer image gets the empty layer dir under its layer, as the kernel wants two lower dirs.
+     */
+    public static OverlayMount mount(BlobStore store, Image image, Path target) throws StoreException {
+        List<Path> lowers = new ArrayList<>(layerDirs(store, image));
+        if (lowers.isEmpty()) {
+            throw new StoreException("mount " + image.descriptor().digest() + ": the image has no layers");
+        }
+        java.util.Collections.reverse(lowers); // top first
+        if (lowers.size() == 1) {
+            lowers.add(emptyLayerDir(store));
+        }
+        return OverlayMount.mountReadOnly(lowers, target);
     }
 
     private static InputStream decompress(InputStream raw, Descriptor layer) throws IOException, StoreException {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Entry point of the second JVM spawned by {@link BlobStoreTest}.
  * {@code tag <root> <prefix> <count>} tags count names; {@code write-slow <root>} writes a blob
- * that never ends (the test kills the process).
+ * that never ends (the test kills the process); {@code hold <root>} keeps the store open until its
+ * standard input ends.
  */
 public final class StoreChildProcess {
     private StoreChildProcess() {
@@ -25,6 +26,13 @@ public final class StoreChildProcess {
                     store.tag(args[2] + "-" + i, target);
                 }
                 System.out.println("done");
+            }
+            case "hold" -> {
+                System.out.println("open");
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // keep the store open
+                }
             }
             case "write-slow" -> store.write(MediaType.OCI_LAYER, new InputStream() {
                 private long n;

@@ -24,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Regenerates the corpus expectations ({@code testdata/builds/<case>/expected.txt}) with a real
  * peer, {@code buildah bud}, on the corpus base image served by a docker-registry on 127.0.0.1.
- * Runs only with {@code -Djbuild.regenerate=true} (optionally {@code -Djbuild.case=NAME} for one case):
+ * Not part of the suite (its name is no {@code *IT}): run it by name, with {@code -Djbuild.regenerate=true}
+ * (optionally {@code -Djbuild.case=NAME} for one case):
  * <pre>
- * mvn -B -o -q -pl builder -am verify -Djbuild.regenerate=true -Dit.test=BuildahExpectationsIT \
+ * mvn -B -o -q -pl builder -am verify -Djbuild.regenerate=true -Dit.test=BuildahExpectations \
  *     -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
  * Cases whose {@code build.json} says {@code "expectedFrom": "buildkit-semantics, ..."} keep their
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the difference is printed, to review. Failing cases ({@code expectedError}) must fail with buildah too.
  */
 @EnabledIfSystemProperty(named = "jbuild.regenerate", matches = "true")
-class BuildahExpectationsIT {
+class BuildahExpectations {
     private static TestRegistry registry;
     private static Path work;
     private static String baseRef;
