@@ -39,14 +39,17 @@ final class BaseImages {
             } catch (InvalidValueException e) {
                 throw new BuildException("resolve image \"" + ref + "\": " + e.getMessage(), e);
             }
-            if (ctx.registry == null) {
+            if (ctx.registry() == null) {
                 throw new BuildException("resolve image " + parsed + ": not in the store, and no registry access");
             }
             String tag = parsed.tag() != null || parsed.digest() == null
                     ? parsed.name() + ":" + (parsed.tag() == null ? ImageReference.DEFAULT_TAG : parsed.tag())
                     : parsed.name() + "@" + parsed.digest();
+            if (ctx.cache.lazyBases()) {
+                return ctx.cache.lazyBase(ctx.registry(), parsed, platform);
+            }
             try {
-                new Puller(ctx.registry, ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(parsed, platform, tag);
+                new Puller(ctx.registry(), ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(parsed, platform, tag);
             } catch (RegistryException e) {
                 throw new BuildException("pull " + parsed + ": " + e.getMessage(), e);
             }
@@ -81,13 +84,13 @@ final class BaseImages {
                 return stateOf(local.get());
             }
         }
-        if (ctx.registry == null) {
+        if (ctx.registry() == null) {
             throw new BuildException("resolve image " + parsed + ": no registry access");
         }
         String tag = parsed.name() + (parsed.tag() != null ? ":" + parsed.tag()
                 : parsed.digest() != null ? "@" + parsed.digest() : ":" + ImageReference.DEFAULT_TAG);
         try {
-            new Puller(ctx.registry, ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(pinned, platform, tag);
+            new Puller(ctx.registry(), ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(pinned, platform, tag);
         } catch (RegistryException e) {
             throw new BuildException("pull " + pinned + ": " + e.getMessage(), e);
         }

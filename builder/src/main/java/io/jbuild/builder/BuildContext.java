@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** What every step of one build shares: the request, the plan, the store, the runtime, the stage results. */
 final class BuildContext {
     final BlobStore store;
-    final RegistryClient registry;
+    private final java.util.function.Supplier<RegistryClient> registrySupplier;
+    private RegistryClient registry;
+    private boolean registryMade;
     final BuildRequest request;
     final BuildPlan plan;
     final Path contextDir;
@@ -28,7 +30,8 @@ final class BuildContext {
     final BuildProgress progress;
     final Platform platform;
     final LayerWriter.Options layerOptions;
-    final FileCopier copier;
+    private FileCopier copier;
+    final BuildCache cache;
     final Map<Integer, CompletableFuture<ImageState>> stages = new ConcurrentHashMap<>();
     /** Each finished stage's environment and ARGs, which a stage built FROM it inherits (as BuildKit's state). */
     final Map<Integer, StageVariables> stageVariables = new ConcurrentHashMap<>();
@@ -36,10 +39,10 @@ final class BuildContext {
     private final boolean multiStage;
     private ContainerRuntime runtime;
 
-    BuildContext(BlobStore store, RegistryClient registry, BuildRequest request, BuildPlan plan,
+    BuildContext(BlobStore store, java.util.function.Supplier<RegistryClient> registry, BuildRequest request, BuildPlan plan,
                  PatternMatcher ignore, BuildProgress progress, Platform platform, int stageCount) {
         this.store = store;
-        this.registry = registry;
+        this.registrySupplier = registry;
         this.request = request;
         this.plan = plan;
         this.contextDir = request.contextDir();
@@ -52,7 +55,7 @@ final class BuildContext {
             options = options.withSourceDateEpoch(request.sourceDateEpoch());
         }
         this.layerOptions = options;
-        this.copier = new FileCopier(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build());
+        this.cache = new BuildCache(store, this::registry, request, progress::warn);
     }
 
     /** A finished stage's expansion environment (Env plus ARGs) and declared ARGs, in order. */
@@ -61,6 +64,23 @@ final class BuildContext {
             env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
             args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
         }
+    }
+
+    /** The COPY/ADD performer, made on first use (its HTTP client costs a fifth of a second to make). */
+    synchronized FileCopier copier() {
+        if (copier == null) {
+            copier = new FileCopier(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build());
+        }
+        return copier;
+    }
+
+    /** The registry client (made on first use), null for store-only builds. */
+    synchronized RegistryClient registry() {
+        if (!registryMade) {
+            registry = registrySupplier.get();
+            registryMade = true;
+        }
+        return registry;
     }
 
     /** The next progress step number (BuildKit numbers vertices from 1). */

@@ -23,6 +23,18 @@ public interface BuildProgress extends AutoCloseable {
         /** The step's live output (the container's stdout and stderr); written as lines arrive. */
         OutputStream log();
 
+        /**
+         * A line about the step from the builder, not from its process (e.g. why the cache missed):
+         * the plain printer shows it as {@code #N text}; by default it goes to the step's log.
+         */
+        default void note(String text) {
+            try {
+                log().write((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException ignored) {
+                // progress output is best effort
+            }
+        }
+
         /** The step's result came from the cache. */
         void cached();
 

@@ -29,13 +29,16 @@ import java.util.Objects;
  * @param metadataFile where to write BuildKit's metadata JSON, null for nowhere
  * @param labels {@code --label} values added to the image config
  * @param verifier checks registry base images before use (null: none)
+ * @param cache {@code --no-cache-filter}, {@code --cache-from}, {@code --cache-to}, {@code --explain-cache}
  */
 public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileContent, List<String> tags,
                            Map<String, String> buildArgs, String target, String platform, boolean noCache,
                            boolean pull, NetworkMode network, List<SecretSource> secrets, Map<String, Path> ssh,
                            List<BuildOutput> outputs, Path runtime, Long sourceDateEpoch, Path iidFile,
-                           Path metadataFile, Map<String, String> labels, ImageVerifier verifier) {
+                           Path metadataFile, Map<String, String> labels, ImageVerifier verifier,
+                           CacheOptions cache) {
     public BuildRequest {
+        cache = cache == null ? CacheOptions.DEFAULT : cache;
         Objects.requireNonNull(contextDir, "contextDir");
         tags = List.copyOf(tags);
         buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
@@ -44,6 +47,17 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         ssh = Map.copyOf(ssh);
         outputs = List.copyOf(outputs);
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** A request with the default cache options. */
+    public BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileContent, List<String> tags,
+                        Map<String, String> buildArgs, String target, String platform, boolean noCache,
+                        boolean pull, NetworkMode network, List<SecretSource> secrets, Map<String, Path> ssh,
+                        List<BuildOutput> outputs, Path runtime, Long sourceDateEpoch, Path iidFile,
+                        Path metadataFile, Map<String, String> labels, ImageVerifier verifier) {
+        this(contextDir, dockerfile, dockerfileContent, tags, buildArgs, target, platform, noCache, pull, network,
+                secrets, ssh, outputs, runtime, sourceDateEpoch, iidFile, metadataFile, labels, verifier,
+                CacheOptions.DEFAULT);
     }
 
     public static Builder builder(Path contextDir) {
@@ -76,6 +90,10 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         private Path metadataFile;
         private final Map<String, String> labels = new LinkedHashMap<>();
         private ImageVerifier verifier;
+        private final java.util.Set<String> noCacheFilter = new java.util.LinkedHashSet<>();
+        private final List<CacheSpec> cacheFrom = new ArrayList<>();
+        private final List<CacheSpec> cacheTo = new ArrayList<>();
+        private boolean explainCache;
 
         private Builder(Path contextDir) {
             this.contextDir = contextDir;
@@ -181,10 +199,32 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
             return this;
         }
 
+        /** {@code --no-cache-filter STAGE}: the steps of this stage (name or index) run again. */
+        public Builder noCacheFilter(String stage) {
+            noCacheFilter.add(stage);
+            return this;
+        }
+
+        public Builder cacheFrom(CacheSpec spec) {
+            cacheFrom.add(spec);
+            return this;
+        }
+
+        public Builder cacheTo(CacheSpec spec) {
+            cacheTo.add(spec);
+            return this;
+        }
+
+        /** {@code --explain-cache}: say for every step whether it would hit, build nothing. */
+        public Builder explainCache(boolean value) {
+            this.explainCache = value;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(contextDir, dockerfile, dockerfileContent, tags, buildArgs, target, platform,
                     noCache, pull, network, secrets, ssh, outputs, runtime, sourceDateEpoch, iidFile, metadataFile,
-                    labels, verifier);
+                    labels, verifier, new CacheOptions(noCacheFilter, cacheFrom, cacheTo, explainCache));
         }
     }
 }

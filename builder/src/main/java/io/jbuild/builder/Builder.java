@@ -45,15 +45,51 @@ import java.util.concurrent.Executors;
  */
 public final class Builder {
     private final BlobStore store;
-    private final RegistryClient registry;
+    private final java.util.function.Supplier<RegistryClient> registry;
 
     /** @param registry the client for pulling base images and pushing results; null for store-only builds */
     public Builder(BlobStore store, RegistryClient registry) {
+        this(store, () -> registry);
+    }
+
+    /**
+     * @param registry makes the registry client when a build first needs one (a build from the
+     *        cache and the store then never pays for it); may supply null for store-only builds
+     */
+    public Builder(BlobStore store, java.util.function.Supplier<RegistryClient> registry) {
         this.store = store;
-        this.registry = registry;
+        this.registry = java.util.Objects.requireNonNull(registry, "registry");
     }
 
     public BuildResult build(BuildRequest request, BuildProgress progress) throws BuildException, InterruptedException {
+        if (request.cache().explain()) {
+            throw new IllegalArgumentException("a request with --explain-cache goes to explainCache");
+        }
+        BuildContext ctx = prepare(request, progress);
+        ImageState result = runStages(ctx);
+        StoredImage image = finish(ctx, result);
+        ctx.cache.finish(ctx.plan);
+        return new ImageOutputs(ctx).write(image);
+    }
+
+    /**
+     * {@code --explain-cache}: evaluates every step's cache key, as a build would, and returns one
+     * line per step that a build would run or take from the cache:
+     * {@code #5 [2/4] RUN make: CACHED} or {@code #6 [3/4] COPY . /src: cache miss: file app.c changed}.
+     * No step runs and no image is written (base images may be pulled to read their config);
+     * a step after a miss is judged by its own inputs, chained to the missed step's new key.
+     */
+    public List<String> explainCache(BuildRequest request, BuildProgress progress)
+            throws BuildException, InterruptedException {
+        if (!request.cache().explain()) {
+            throw new IllegalArgumentException("explainCache needs a request with explainCache(true)");
+        }
+        BuildContext ctx = prepare(request, progress);
+        runStages(ctx);
+        return ctx.cache.report();
+    }
+
+    private BuildContext prepare(BuildRequest request, BuildProgress progress) throws BuildException {
         Path dockerfile = request.dockerfilePath();
         String name = request.dockerfileContent() != null ? "Dockerfile" : dockerfile.getFileName().toString();
         BuildPlan plan;
@@ -88,9 +124,7 @@ public final class Builder {
         if (!Files.isDirectory(request.contextDir())) {
             throw new BuildException("build context " + request.contextDir() + " is not a directory");
         }
-        BuildContext ctx = new BuildContext(store, registry, request, plan, ignore, progress, platform, plan.stages().size());
-        ImageState result = runStages(ctx);
-        return new ImageOutputs(ctx).write(finish(ctx, result));
+        return new BuildContext(store, registry, request, plan, ignore, progress, platform, plan.stages().size());
     }
 
     /** Runs the planned stages, each as soon as the stages it needs are done; returns the target's state. */
@@ -168,25 +202,94 @@ public final class Builder {
                     c.entrypoint(), c.cmd(), c.volumes(), c.workingDir(), labels, c.stopSignal(), c.argsEscaped(),
                     c.healthcheck(), c.onBuild(), c.shell()));
         }
-        config = new ImageConfig(ctx.now(), config.author(), config.architecture(), config.os(), config.osVersion(),
+        ctx.cache.ensureBlobs(state.layers());
+        config = new ImageConfig(created(ctx, config), config.author(), config.architecture(), config.os(), config.osVersion(),
                 config.osFeatures(), config.variant(), config.config(), config.rootfs(), config.history());
         try {
             Stored<ImageConfig> storedConfig = Stored.of(config);
-            Descriptor configDescriptor = ctx.store.write(MediaType.OCI_CONFIG, storedConfig);
+            Descriptor configDescriptor = written(ctx, MediaType.OCI_CONFIG, storedConfig);
             Manifest manifest = Manifest.of(configDescriptor, new ImageState(config, state.layers()).ociLayers());
             Stored<Manifest> storedManifest = Stored.of(manifest);
-            Descriptor manifestDescriptor = ctx.store.write(MediaType.OCI_MANIFEST, storedManifest)
+            Descriptor manifestDescriptor = written(ctx, MediaType.OCI_MANIFEST, storedManifest)
                     .withPlatform(config.platform());
             List<String> tags = new ArrayList<>();
             for (String t : ctx.request.tags()) {
                 String normalized = normalize(t);
-                ctx.store.tag(normalized, manifestDescriptor);
+                Descriptor tagged = ctx.store.resolve(normalized).orElse(null);
+                if (tagged == null || !tagged.digest().equals(manifestDescriptor.digest())
+                        || !java.util.Objects.equals(tagged.platform(), manifestDescriptor.platform())) {
+                    ctx.store.tag(normalized, manifestDescriptor); // a rebuild from the cache leaves index.json alone
+                }
                 tags.add(normalized);
             }
             return new StoredImage(manifestDescriptor, configDescriptor, tags);
         } catch (StoreException e) {
             throw new BuildException("write image: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The image's created time: SOURCE_DATE_EPOCH when given, else the latest history entry's
+     * (steps from the cache keep their times, so a rebuild that changes nothing gives the same
+     * image), else now.
+     */
+    private static String created(BuildContext ctx, ImageConfig config) {
+        if (ctx.request.sourceDateEpoch() != null) {
+            return ctx.now();
+        }
+        java.time.Instant latest = null;
+        String text = null;
+        for (ImageConfig.History h : config.history()) {
+            if (h.created() == null) {
+                continue;
+            }
+            try {
+                java.time.Instant t = java.time.OffsetDateTime.parse(h.created()).toInstant();
+                if (latest == null || t.isAfter(latest)) {
+                    latest = t;
+                    text = h.created();
+                }
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // a base image's odd time does not count
+            }
+        }
+        return text != null ? text : ctx.now();
+    }
+
+    /**
+     * Prunes the store's step cache: entries unused for longer than {@code maxAge} (null: any
+     * age), then the least recently used until their layers total at most {@code keepBytes}
+     * (negative: no limit; 0 removes every entry, and the context metadata indexes with them).
+     * The layer blobs are left to the store's garbage collection ({@code jbuild prune}).
+     */
+    public static CachePruneResult pruneCache(BlobStore store, long keepBytes, java.time.Duration maxAge)
+            throws BuildException {
+        try {
+            CachePruneResult result = new StepCache(store).prune(keepBytes, maxAge, java.time.Instant.now());
+            if (keepBytes == 0 && maxAge == null) {
+                StepMount.deleteQuietly(store.cacheDir().resolve("context"));
+            }
+            return result;
+        } catch (IOException e) {
+            throw new BuildException("prune the step cache in " + store.cacheDir() + ": " + e, e);
+        }
+    }
+
+    /** The layer blobs and diff ids the store's step cache holds: garbage collection keeps them. */
+    public static java.util.Set<io.jbuild.layerstore.Digest> cacheRoots(BlobStore store) throws BuildException {
+        try {
+            return new StepCache(store).roots();
+        } catch (IOException e) {
+            throw new BuildException("read the step cache in " + store.cacheDir() + ": " + e, e);
+        }
+    }
+
+    /** Writes a document unless the store has it (a rebuild from the cache writes nothing). */
+    private static Descriptor written(BuildContext ctx, String mediaType, Stored<?> document) throws StoreException {
+        if (ctx.store.contains(document.digest())) {
+            return document.descriptor(mediaType);
+        }
+        return ctx.store.write(mediaType, document);
     }
 
     /** {@code app} → {@code docker.io/library/app:latest}, as pull names images in the store. */

@@ -99,7 +99,7 @@ final class ImageOutputs {
     }
 
     private List<String> push(Builder.StoredImage image, List<String> names) throws BuildException {
-        if (ctx.registry == null) {
+        if (ctx.registry() == null) {
             throw new BuildException("push: no registry access");
         }
         if (names.isEmpty()) {
@@ -114,7 +114,7 @@ final class ImageOutputs {
                 }
                 try (BuildProgress.Step step = ctx.progress.start(ctx.nextStep(), "pushing " + ref)) {
                     try {
-                        new Pusher(ctx.registry, ctx.store, PUSH_PARALLELISM, TransferListener.NONE)
+                        new Pusher(ctx.registry(), ctx.store, PUSH_PARALLELISM, TransferListener.NONE)
                                 .push(image.manifest(), ref, null);
                     } catch (RegistryException e) {
                         step.fail(e.getMessage());

@@ -111,6 +111,16 @@ final class PlainProgress implements BuildProgress {
         emit(sb);
     }
 
+    private synchronized void note(PlainStep step, String text) {
+        if (step.finished || quiet) {
+            return;
+        }
+        Chunk sb = new Chunk();
+        header(sb, step);
+        sb.append('#').append(step.number).append(' ').append(text).append('\n');
+        emit(sb);
+    }
+
     private synchronized void finish(PlainStep step, boolean cached, String error) {
         if (step.finished) {
             return;
@@ -256,6 +266,11 @@ final class PlainProgress implements BuildProgress {
         @Override
         public OutputStream log() {
             return stream;
+        }
+
+        @Override
+        public void note(String text) {
+            PlainProgress.this.note(this, text);
         }
 
         @Override

@@ -26,6 +26,7 @@ final class SourceRoot implements AutoCloseable {
         if (image == null) {
             image = BaseImages.resolve(ctx, from, platform, false);
         }
+        ctx.cache.ensureBlobs(image.layers());
         StepMount mount = StepMount.mount(ctx.store, image.layerDirs(ctx.store), "from");
         return new SourceRoot(new CopySource(mount.root(), null, false), mount);
     }

@@ -46,6 +46,14 @@ final class StageExecutor {
     private ImageState state;
     /** Whether a CMD ran in this stage (ENTRYPOINT then keeps it; else it clears the inherited Cmd). */
     private boolean cmdSet;
+    /** The cache key of the last step that changes the file system (the base's identity at first). */
+    private CacheKey chain;
+    /** The created time of the last such step's result: history entries without a layer take it. */
+    private String stepTime;
+    /** Counts this stage's cached steps: a step's identity for explaining its next miss. */
+    private int cacheSteps;
+    /** Why the step about to run missed the cache. */
+    private List<String> missReasons = List.of();
 
     StageExecutor(BuildContext ctx, PlannedStage stage) {
         this.ctx = ctx;
@@ -74,6 +82,8 @@ final class StageExecutor {
                 }
             }
         }
+        chain = baseKey();
+        stepTime = baseTime();
         List<String> triggers = config().onBuild();
         if (!triggers.isEmpty()) {
             state = state.withConfig(state.config().withConfig(withOnBuild(config(), List.of())));
@@ -103,6 +113,7 @@ final class StageExecutor {
             dispatch(instruction, index, total);
         }
         ctx.stageVariables.put(stage.index(), new BuildContext.StageVariables(env, args));
+        ctx.cache.stageKey(stage.index(), chain);
         return state;
     }
 
@@ -178,8 +189,193 @@ final class StageExecutor {
 
     /** A history entry without a layer. */
     private void history(String createdBy) {
-        state = state.withHistory(new ImageConfig.History(ctx.now(), createdBy, null,
+        state = state.withHistory(new ImageConfig.History(historyTime(), createdBy, null,
                 ConfigInstructions.HISTORY_COMMENT, Boolean.TRUE));
+    }
+
+    /**
+     * The created time of a history entry without a layer: that of the stage's last file system
+     * step, or the base's before the first (so a rebuild from the cache gives the same config);
+     * SOURCE_DATE_EPOCH when given.
+     */
+    private String historyTime() {
+        return ctx.request.sourceDateEpoch() != null ? ctx.now() : stepTime;
+    }
+
+    /**
+     * The created time of the entries before the stage's first file system step: the base's
+     * last history entry's, or its created time, else the epoch (never now: a rebuild must give
+     * the same config).
+     */
+    private String baseTime() {
+        List<ImageConfig.History> history = state.config().history();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).created() != null) {
+                return history.get(i).created();
+            }
+        }
+        return state.config().created() != null ? state.config().created() : "1970-01-01T00:00:00Z";
+    }
+
+    // ------------------------------------------------------------------ cache
+
+    /** The identity the first step chains from: the stage built on, or the base image's config, and the platform. */
+    private CacheKey baseKey() throws BuildException {
+        if (stage.baseStage() >= 0) {
+            CacheKey k = ctx.cache.stageKey(stage.baseStage());
+            if (k != null) {
+                return k;
+            }
+            return CacheKey.builder("stage " + stage.baseStage() + " uncached " + java.util.UUID.randomUUID()).build();
+        }
+        String base = stage.baseImage().equals("scratch") ? "scratch"
+                : "image " + io.jbuild.layerstore.Stored.of(state.config()).digest();
+        return CacheKey.builder(base).put("platform", platform.toString()).build();
+    }
+
+    /**
+     * Looks the step with {@code key} up (null: it cannot be cached). On a hit the stored result
+     * is applied and the step shows {@code CACHED}; with {@code --explain-cache} the step's line
+     * goes to the report and the step never runs. Returns true when the step is done; else the
+     * step must run, and {@link #missReasons} says why.
+     */
+    private boolean fromCache(CacheKey key, String name, String uncacheable) throws BuildException {
+        cacheSteps++;
+        boolean enabled = key != null && ctx.cache.enabled(stage);
+        Optional<StepCache.Entry> hit = enabled ? ctx.cache.lookup(key) : Optional.empty();
+        List<String> reasons = hit.isPresent() ? List.of()
+                : key == null ? List.of(uncacheable)
+                : !enabled ? List.of(ctx.request.noCache() ? "--no-cache" : "--no-cache-filter " + stageLabel())
+                : ctx.cache.explainMiss(stepId(), key);
+        if (ctx.cache.explainOnly()) {
+            int number = ctx.nextStep();
+            ctx.cache.report(number, "#" + number + " " + (name != null ? name : stageLabel() + " WORKDIR") + ": "
+                    + (hit.isPresent() ? "CACHED" : "cache miss: " + String.join("; ", reasons)));
+            if (hit.isPresent()) {
+                apply(hit.get());
+            }
+            chain = key != null ? key : uncached();
+            return true;
+        }
+        if (hit.isEmpty()) {
+            missReasons = reasons;
+            return false;
+        }
+        if (name != null) {
+            try (BuildProgress.Step step = ctx.progress.start(ctx.nextStep(), name)) {
+                step.cached();
+            }
+        }
+        apply(hit.get());
+        chain = key;
+        ctx.cache.remember(stepId(), key);
+        ctx.cache.used(stage.index(), key, hit.get());
+        return true;
+    }
+
+    /** Prints why the step missed (the plain printer shows {@code #N cache miss: ...}). */
+    private void explainMiss(BuildProgress.Step step) {
+        if (!missReasons.isEmpty()) {
+            step.note("cache miss: " + String.join("; ", missReasons));
+        }
+    }
+
+    /** Records the result of a step that ran (the last history entry, and the layer it added if any). */
+    private void stored(CacheKey key, int layersBefore) throws BuildException {
+        List<ImageConfig.History> history = state.config().history();
+        ImageConfig.History last = history.get(history.size() - 1);
+        stepTime = last.created();
+        if (key == null) {
+            chain = uncached();
+            return;
+        }
+        StepCache.Entry entry = state.layers().size() > layersBefore
+                ? new StepCache.Entry(state.layers().get(state.layers().size() - 1),
+                        state.diffIds().get(state.diffIds().size() - 1), last.createdBy(), last.created())
+                : new StepCache.Entry(null, null, last.createdBy(), last.created());
+        ctx.cache.store(stage.index(), key, entry);
+        ctx.cache.remember(stepId(), key);
+        chain = key;
+    }
+
+    /** A chain link no later build can match: what follows a step that cannot be cached never hits. */
+    private CacheKey uncached() {
+        return CacheKey.builder(chain).put("uncached", java.util.UUID.randomUUID().toString()).build();
+    }
+
+    private void apply(StepCache.Entry e) {
+        String created = ctx.request.sourceDateEpoch() != null || e.created() == null ? ctx.now() : e.created();
+        if (e.hasLayer()) {
+            state = state.withLayer(e.layer(), e.diffId(), new ImageConfig.History(created, e.createdBy(), null,
+                    ConfigInstructions.HISTORY_COMMENT, null));
+        } else {
+            state = state.withHistory(new ImageConfig.History(created, e.createdBy(), null,
+                    ConfigInstructions.HISTORY_COMMENT, Boolean.TRUE));
+        }
+        stepTime = created;
+    }
+
+    /** This step's identity across builds: the Dockerfile, the stage and the step's place in it. */
+    private String stepId() {
+        return ctx.request.dockerfilePath().toAbsolutePath().normalize() + "\n" + stage.index() + "\n" + cacheSteps;
+    }
+
+    private String stageLabel() {
+        return stage.stage().name() != null ? stage.stage().name() : Integer.toString(stage.index());
+    }
+
+    /** The layer dirs of the state so far, fetching blobs an imported cache supplies. */
+    private List<Path> layerDirs() throws BuildException {
+        ctx.cache.ensureBlobs(state.layers());
+        return state.layerDirs(ctx.store);
+    }
+
+    /** The key components every step has: the expanded instruction and the platform, chained to the last step. */
+    private CacheKey.Builder keyBuilder(Instruction expanded) {
+        return epoch(CacheKey.builder(chain).instruction(expanded).put("platform", platform.toString()));
+    }
+
+    /** SOURCE_DATE_EPOCH clamps the times in the layers a step writes: a layer made without it (or with another) does not do. */
+    private CacheKey.Builder epoch(CacheKey.Builder b) {
+        Long epoch = ctx.request.sourceDateEpoch();
+        return epoch == null ? b : b.put("source-date-epoch", epoch.toString());
+    }
+
+    private CacheKey runKey(RunInstruction run) throws BuildException, InterruptedException {
+        ImageConfig.ContainerConfig c = config();
+        CacheKey.Builder b = keyBuilder(run).variables(env, args)
+                .put("user", c.user() == null ? "" : c.user())
+                .put("workdir", c.workingDir() == null ? "" : c.workingDir())
+                .put("shell", String.valueOf(c.shell()))
+                .put("network", run.network() != null ? run.network() : ctx.request.network().toString())
+                .put("security", run.security() == null ? "sandbox" : run.security());
+        for (io.jbuild.dockerfile.Mount m : run.mounts()) {
+            if (m.type() != io.jbuild.dockerfile.MountType.BIND) {
+                continue; // cache, tmpfs, secret and ssh mounts count by their options (in the instruction) only
+            }
+            String label = "mount:" + m.target();
+            String src = m.source() == null ? "/" : m.source();
+            if (m.from() == null || m.from().isEmpty() || m.from().equals("context")) {
+                b.files(label, ctx.cache.context(ctx.contextDir, ctx.ignore, List.of(src)).files());
+            } else {
+                b.put("from:" + m.from(), sourceIdentity(m.from()));
+            }
+        }
+        return b.build();
+    }
+
+    /** What a {@code --from} stage or image is, for a key: the stage's last key or the image's config digest. */
+    private String sourceIdentity(String from) throws BuildException, InterruptedException {
+        String wanted = from.toLowerCase(java.util.Locale.ROOT);
+        for (PlannedStage ps : ctx.plan.stages()) {
+            if (wanted.equals(ps.stage().name()) || wanted.equals(Integer.toString(ps.index()))) {
+                SourceRoot.stageResult(ctx, from);
+                CacheKey k = ctx.cache.stageKey(ps.index());
+                return k == null ? "stage uncached " + java.util.UUID.randomUUID() : "stage " + k.digest();
+            }
+        }
+        ImageState image = BaseImages.resolve(ctx, from, platform, false);
+        return "image " + io.jbuild.layerstore.Stored.of(image.config()).digest();
     }
 
     /** The ARGs RUN's history lists: each declared ARG with its current value. */
@@ -209,11 +405,18 @@ final class StageExecutor {
 
     private void run(RunInstruction run, int index, int total) throws BuildException, InterruptedException {
         String name = ctx.stepName(stage, index, total, run.original());
+        CacheKey key = runKey(run);
+        if (fromCache(key, name, null)) {
+            return;
+        }
+        int layersBefore = state.layers().size();
         try (BuildProgress.Step step = ctx.progress.start(ctx.nextStep(), name);
-             StepMount mount = StepMount.mount(ctx.store, state.layerDirs(ctx.store), "run")) {
+             StepMount mount = StepMount.mount(ctx.store, layerDirs(), "run")) {
+            explainMiss(step);
             try {
                 List<String> argv = new RunStep(ctx, this, run, mount, step).execute(state.config());
                 commit(mount, ConfigInstructions.createdBy(withArgs(run, argv), runArgs(), config().shell()));
+                stored(key, layersBefore);
             } catch (BuildException e) {
                 step.fail(firstLine(e.getMessage()));
                 throw e;
@@ -244,11 +447,19 @@ final class StageExecutor {
             history(createdBy);
             return;
         }
-        try (StepMount mount = StepMount.mount(ctx.store, state.layerDirs(ctx.store), "workdir")) {
+        CacheKey key = epoch(CacheKey.builder(chain).put(CacheKey.INSTRUCTION, "WORKDIR " + wd)
+                .put("user", config().user() == null ? "" : config().user()).put("platform", platform.toString()))
+                .build();
+        if (fromCache(key, null, null)) {
+            return;
+        }
+        int layersBefore = state.layers().size();
+        try (StepMount mount = StepMount.mount(ctx.store, layerDirs(), "workdir")) {
             ResolvedUser user = config().user() == null || config().user().isEmpty() ? ResolvedUser.ROOT
                     : Users.resolve(mount.root(), config().user());
             RootPaths.mkdirs(mount.root(), wd, user.uid(), user.gid());
             commit(mount, createdBy);
+            stored(key, layersBefore);
         }
     }
 
@@ -305,11 +516,17 @@ final class StageExecutor {
             inline.add(new SourceContent(sc.path(), data, false));
         }
         String name = ctx.stepName(stage, index, total, instruction.original());
+        CacheKey key = copyKey(instruction, from, sources, contents, checksum);
+        if (fromCache(key, name, "ADD of a URL without --checksum is never taken from the cache")) {
+            return;
+        }
+        int layersBefore = state.layers().size();
         try (BuildProgress.Step step = ctx.progress.start(ctx.nextStep(), name)) {
+            explainMiss(step);
             try (SourceRoot source = SourceRoot.open(ctx, from, platform)) {
                 String workdir = config().workingDir() == null || config().workingDir().isEmpty() ? "/"
                         : config().workingDir();
-                try (StepMount mount = StepMount.mount(ctx.store, link ? List.of() : state.layerDirs(ctx.store),
+                try (StepMount mount = StepMount.mount(ctx.store, link ? List.of() : layerDirs(),
                         add ? "add" : "copy")) {
                     Integer uid = null;
                     Integer gid = null;
@@ -320,8 +537,9 @@ final class StageExecutor {
                     }
                     CopyRequest request = new CopyRequest(source.copySource(), sources, inline, dest, workdir, uid, gid,
                             chmod, parents, excludes, add, checksum, keepGitDir, ctx.request.sourceDateEpoch(), unpack);
-                    ctx.copier.copy(request, mount.root());
+                    ctx.copier().copy(request, mount.root());
                     commit(mount, ConfigInstructions.createdBy(instruction, runArgs(), config().shell()));
+                    stored(key, layersBefore);
                 }
             } catch (BuildException e) {
                 step.fail(firstLine(e.getMessage()));
@@ -330,11 +548,44 @@ final class StageExecutor {
         }
     }
 
+    /**
+     * A COPY's or ADD's key: the expanded instruction, the working directory (relative
+     * destinations), the variables when a heredoc expands them, and what the sources are: the
+     * content of the context files they select, or the {@code --from} stage's key or image's
+     * config. Null (never cached) for ADD of a URL or git repository without {@code --checksum}.
+     */
+    private CacheKey copyKey(Instruction instruction, String from, List<String> sources, List<SourceContent> contents,
+                             String checksum) throws BuildException, InterruptedException {
+        List<String> local = new ArrayList<>();
+        for (String src : sources) {
+            if (RemoteSources.isGit(src) || RemoteSources.isHttp(src)) {
+                if (checksum == null || checksum.isEmpty()) {
+                    return null;
+                }
+            } else {
+                local.add(src);
+            }
+        }
+        CacheKey.Builder b = keyBuilder(instruction)
+                .put("workdir", config().workingDir() == null ? "" : config().workingDir());
+        if (contents.stream().anyMatch(SourceContent::expand)) {
+            b.variables(env, args);
+        }
+        if (from == null || from.isEmpty() || from.equals("context")) {
+            if (!local.isEmpty()) {
+                b.files(null, ctx.cache.context(ctx.contextDir, ctx.ignore, local).files());
+            }
+        } else {
+            b.put("from", sourceIdentity(from));
+        }
+        return b.build();
+    }
+
     private ResolvedUser resolveChown(String chown, boolean link, StepMount target) throws BuildException {
         if (!link) {
             return Users.resolveChown(target.root(), chown);
         }
-        try (StepMount image = StepMount.mount(ctx.store, state.layerDirs(ctx.store), "chown")) {
+        try (StepMount image = StepMount.mount(ctx.store, layerDirs(), "chown")) {
             return Users.resolveChown(image.root(), chown);
         }
     }
@@ -347,7 +598,7 @@ final class StageExecutor {
      */
     private void commit(StepMount mount, String createdBy) throws BuildException {
         mount.unmount();
-        mount.pruneCopiedUpDirectories(state.layerDirs(ctx.store));
+        mount.pruneCopiedUpDirectories(layerDirs());
         ImageConfig.History entry;
         try {
             Layer layer = new LayerWriter(ctx.layerOptions).write(mount.upper(), ctx.store);

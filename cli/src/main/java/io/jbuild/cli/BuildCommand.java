@@ -12,6 +12,7 @@ import io.jbuild.dockerfile.ParseWarning;
 import io.jbuild.dockerfile.PlannedStage;
 import io.jbuild.dockerfile.PlatformSpec;
 import io.jbuild.builder.BuildOutput;
+import io.jbuild.builder.CacheSpec;
 import io.jbuild.builder.BuildProgress;
 import io.jbuild.builder.BuildRequest;
 import io.jbuild.builder.BuildResult;
@@ -81,6 +82,22 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Do not use the cache when building.")
     boolean noCache;
 
+    @Option(names = "--no-cache-filter", paramLabel = "STAGE", split = ",",
+            description = "Do not use the cache for the steps of these stages (name or index; repeatable).")
+    List<String> noCacheFilter = new ArrayList<>();
+
+    @Option(names = "--cache-from", paramLabel = "type=registry,ref=REF|type=local,src=DIR",
+            description = "Import step cache entries from a registry or an OCI layout directory (repeatable).")
+    List<String> cacheFrom = new ArrayList<>();
+
+    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF[,mode=min|max]|type=local,dest=DIR",
+            description = "Export this build's step cache entries (mode=max: every stage's, default: the final image's).")
+    List<String> cacheTo = new ArrayList<>();
+
+    @Option(names = "--explain-cache",
+            description = "Print for every step whether it would come from the cache, or why not; build nothing.")
+    boolean explainCache;
+
     @Option(names = "--pull", description = "Always pull base images, even when the store has them.")
     boolean pull;
 
@@ -140,6 +157,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        JsonWarmup.start();
         PrintWriter out = spec.commandLine().getOut();
         Path contextDir = Path.of(context);
         String name = file == null ? contextDir.resolve("Dockerfile").toString() : file;
@@ -180,6 +198,7 @@ final class BuildCommand implements Callable<Integer> {
                 .target(target)
                 .platform(platform)
                 .noCache(noCache)
+                .explainCache(explainCache)
                 .pull(pull)
                 .network(NetworkMode.parse(network))
                 .runtime(runtime)
@@ -208,6 +227,19 @@ final class BuildCommand implements Callable<Integer> {
         for (String o : outputs) {
             request.output(BuildOutput.parse(o));
         }
+        for (String f : noCacheFilter) {
+            request.noCacheFilter(f.strip());
+        }
+        try {
+            for (String c : cacheFrom) {
+                request.cacheFrom(CacheSpec.parse(c, false));
+            }
+            for (String c : cacheTo) {
+                request.cacheTo(CacheSpec.parse(c, true));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
         if (push) {
             request.output(BuildOutput.parse("type=image,push=true"));
         }
@@ -219,16 +251,37 @@ final class BuildCommand implements Callable<Integer> {
             throw new CommandException("build: --sign needs --key and --push");
         }
         BlobStore blobs = store.open(env);
-        var client = registry.client(env);
+        // the registry client is made when first needed: a build from the store and the cache never pays for it
+        java.util.function.Supplier<io.jbuild.registry.RegistryClient> client = new java.util.function.Supplier<>() {
+            private io.jbuild.registry.RegistryClient made;
+
+            @Override
+            public synchronized io.jbuild.registry.RegistryClient get() {
+                if (made == null) {
+                    made = registry.client(env);
+                }
+                return made;
+            }
+        };
         if (verifyPolicy != null) {
             VerifyPolicy policy = VerifyPolicy.read(verifyPolicy);
-            request.verifier(ref -> PullVerification.verify(env, client, blobs, policy, ref));
+            request.verifier(ref -> PullVerification.verify(env, client.get(), blobs, policy, ref));
         }
         ProgressMode mode = quiet ? ProgressMode.QUIET : ProgressMode.parse(progress);
         PrintWriter out = spec.commandLine().getOut();
         PrintStream progressOut = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true,
                 StandardCharsets.UTF_8);
         BuildResult result;
+        if (explainCache) {
+            List<String> report;
+            try (BuildProgress view = ProgressPrinters.create(mode, progressOut, env.terminal())) {
+                report = new Builder(blobs, client).explainCache(request.build(), view);
+            }
+            progressOut.flush();
+            report.forEach(out::println);
+            out.flush();
+            return 0;
+        }
         // Ctrl-C (SIGINT/SIGTERM): interrupt the build and let it kill its containers and unmount its
         // overlays before the JVM exits
         Thread buildThread = Thread.currentThread();
@@ -269,7 +322,7 @@ final class BuildCommand implements Callable<Integer> {
         if (sign) {
             for (String p : result.pushed()) {
                 ImageReference ref = ImageReference.parse(p);
-                out.println("Signed: " + ref.name() + ":" + SignCommand.sign(env, client, store, key, ref, Map.of()).tag());
+                out.println("Signed: " + ref.name() + ":" + SignCommand.sign(env, client.get(), store, key, ref, Map.of()).tag());
             }
         }
         out.flush();

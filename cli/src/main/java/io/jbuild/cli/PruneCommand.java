@@ -15,12 +15,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code jbuild prune}: deletes blobs no tag reaches, layer dirs no tagged image uses, and dead
  * writers' temp files. Deletes blobs and layer dirs only while no other jbuild process has the
- * store open (see {@link GarbageCollector}).
+ * store open (see {@link GarbageCollector}). Layers the build step cache holds are kept; with
+ * {@code --cache} the step cache is pruned first ({@link CachePruneOptions}), so what it let go of is
+ * deleted too.
  */
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {"Delete blobs no tag reaches, unpacked layers no tagged image uses, and temporary files "
                 + "of dead processes; print them and the space reclaimed.",
-                "Blobs and layers are deleted only while no other jbuild process uses the store."})
+                "Blobs and layers are deleted only while no other jbuild process uses the store.",
+                "Layers the build step cache holds are kept; --cache prunes the step cache first."})
 final class PruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,6 +38,9 @@ final class PruneCommand implements Callable<Integer> {
             + "(they are unpacked again from their blobs when needed), except mounted ones.")
     boolean all;
 
+    @Mixin
+    CachePruneOptions cache;
+
     @Option(names = "--dry-run", description = "Only print what would be deleted.")
     boolean dryRun;
 
@@ -43,7 +49,11 @@ final class PruneCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BlobStore blobs = store.openKeepingTmp(main.environment());
-        GarbageCollector.Result result = new GarbageCollector(blobs, new GarbageCollector.Options(all, dryRun)).collect();
+        if (cache.cache && !dryRun) {
+            cache.prune(blobs, out);
+        }
+        GarbageCollector.Result result = new GarbageCollector(blobs,
+                new GarbageCollector.Options(all, dryRun, io.jbuild.builder.Builder.cacheRoots(blobs))).collect();
         String verb = dryRun ? "Would delete " : "Deleted ";
         for (GarbageCollector.Removal r : result.removals()) {
             String what = switch (r.kind()) {

@@ -46,8 +46,17 @@ public final class GarbageCollector {
      * @param all also remove the layer dirs of tagged images (they are unpacked again from their
      *     blobs when needed), except those mounted
      * @param dryRun only report what would be removed
+     * @param keep more roots: blobs (and the layer dirs of diff ids) kept although no tag reaches
+     *     them, e.g. the layers of the build step cache
      */
-    public record Options(boolean all, boolean dryRun) {
+    public record Options(boolean all, boolean dryRun, java.util.Set<Digest> keep) {
+        public Options {
+            keep = keep == null ? java.util.Set.of() : java.util.Set.copyOf(keep);
+        }
+
+        public Options(boolean all, boolean dryRun) {
+            this(all, dryRun, java.util.Set.of());
+        }
     }
 
     /** What was (or would be) removed. */
@@ -102,6 +111,10 @@ public final class GarbageCollector {
                 Set<Digest> reachable = new HashSet<>();
                 Set<String> diffIds = new HashSet<>();
                 mark(reachable, diffIds);
+                for (Digest d : options.keep()) {
+                    reachable.add(d);
+                    diffIds.add(d.encoded());
+                }
                 sweepBlobs(reachable, removals);
                 sweepLayerDirs(diffIds, removals, keptMounted);
             }

@@ -72,6 +72,15 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void collect_keptRoots_untaggedBlobKept() throws Exception {
+        GarbageCollector.Result r = new GarbageCollector(store,
+                new GarbageCollector.Options(false, false, Set.of(own.descriptor().digest()))).collect();
+        assertTrue(store.contains(own.descriptor().digest()), "a root the step cache holds stays");
+        assertFalse(store.contains(dropped.digest()));
+        assertFalse(names(r, Kind.BLOB).contains(own.descriptor().digest().toString()));
+    }
+
+    @Test
     void collect_dryRun_reportsAndDeletesNothing() throws Exception {
         Files.writeString(root.resolve("tmp/999999999.x.blob"), "12345");
         GarbageCollector.Result r = collect(false, true);
