@@ -1,5 +1,7 @@
 package io.jbuild.builder;
 
+import io.jbuild.layerstore.LayerWriter;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,12 +31,15 @@ import java.util.Objects;
  * @param metadataFile where to write BuildKit's metadata JSON, null for nowhere
  * @param labels {@code --label} values added to the image config
  * @param verifier checks registry base images before use (null: none)
+ * @param compression how the layers the build writes are compressed (null: gzip); base image
+ *     layers stay as pulled
  */
 public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileContent, List<String> tags,
                            Map<String, String> buildArgs, String target, String platform, boolean noCache,
                            boolean pull, NetworkMode network, List<SecretSource> secrets, Map<String, Path> ssh,
                            List<BuildOutput> outputs, Path runtime, Long sourceDateEpoch, Path iidFile,
-                           Path metadataFile, Map<String, String> labels, ImageVerifier verifier) {
+                           Path metadataFile, Map<String, String> labels, ImageVerifier verifier,
+                           LayerWriter.Compression compression) {
     public BuildRequest {
         Objects.requireNonNull(contextDir, "contextDir");
         tags = List.copyOf(tags);
@@ -44,6 +49,7 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         ssh = Map.copyOf(ssh);
         outputs = List.copyOf(outputs);
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        compression = compression == null ? LayerWriter.Compression.GZIP : compression;
     }
 
     public static Builder builder(Path contextDir) {
@@ -76,6 +82,7 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         private Path metadataFile;
         private final Map<String, String> labels = new LinkedHashMap<>();
         private ImageVerifier verifier;
+        private LayerWriter.Compression compression;
 
         private Builder(Path contextDir) {
             this.contextDir = contextDir;
@@ -181,10 +188,15 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
             return this;
         }
 
+        public Builder compression(LayerWriter.Compression value) {
+            this.compression = value;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(contextDir, dockerfile, dockerfileContent, tags, buildArgs, target, platform,
                     noCache, pull, network, secrets, ssh, outputs, runtime, sourceDateEpoch, iidFile, metadataFile,
-                    labels, verifier);
+                    labels, verifier, compression);
         }
     }
 }

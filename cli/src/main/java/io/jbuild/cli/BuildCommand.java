@@ -22,6 +22,7 @@ import io.jbuild.builder.ProgressPrinters;
 import io.jbuild.builder.SecretSource;
 import io.jbuild.layerstore.BlobStore;
 import io.jbuild.layerstore.ImageReference;
+import io.jbuild.layerstore.LayerWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -138,6 +139,11 @@ final class BuildCommand implements Callable<Integer> {
             description = "Created time of the image and clamp for file mtimes (default: $SOURCE_DATE_EPOCH).")
     Long timestamp;
 
+    @Option(names = "--compression", paramLabel = "gzip|zstd|uncompressed", defaultValue = "gzip",
+            description = "How the layers the build writes are compressed (default: gzip); base image layers stay "
+                    + "as pulled.")
+    String compression;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -193,6 +199,7 @@ final class BuildCommand implements Callable<Integer> {
             epoch = parseEpoch(env.get("SOURCE_DATE_EPOCH"), "SOURCE_DATE_EPOCH");
         }
         request.sourceDateEpoch(epoch);
+        request.compression(parseCompression(compression));
         for (String s : secrets) {
             request.secret(SecretSource.parse(s, env.variables()));
         }
@@ -274,6 +281,20 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    static LayerWriter.Compression parseCompression(String value) throws CommandException {
+        switch (value) {
+            case "gzip":
+                return LayerWriter.Compression.GZIP;
+            case "zstd":
+                return LayerWriter.Compression.ZSTD;
+            case "uncompressed":
+                return LayerWriter.Compression.NONE;
+            default:
+                throw new CommandException("--compression " + value + ": unknown compression (gzip, zstd or "
+                        + "uncompressed)");
+        }
     }
 
     private static long parseEpoch(String value, String what) throws CommandException {
