@@ -139,9 +139,9 @@ final class BuildCommand implements Callable<Integer> {
             description = "Created time of the image and clamp for file mtimes (default: $SOURCE_DATE_EPOCH).")
     Long timestamp;
 
-    @Option(names = "--compression", paramLabel = "gzip|zstd|uncompressed", defaultValue = "gzip",
-            description = "How the layers the build writes are compressed (default: gzip); base image layers stay "
-                    + "as pulled.")
+    @Option(names = "--compression", paramLabel = "gzip|zstd|uncompressed",
+            description = "How the layers the build writes are compressed (default: an --output's compression= "
+                    + "attribute, else gzip); base image layers stay as pulled.")
     String compression;
 
     @Override
@@ -199,7 +199,6 @@ final class BuildCommand implements Callable<Integer> {
             epoch = parseEpoch(env.get("SOURCE_DATE_EPOCH"), "SOURCE_DATE_EPOCH");
         }
         request.sourceDateEpoch(epoch);
-        request.compression(parseCompression(compression));
         for (String s : secrets) {
             request.secret(SecretSource.parse(s, env.variables()));
         }
@@ -212,8 +211,21 @@ final class BuildCommand implements Callable<Integer> {
             }
             request.ssh(id, Path.of(socket));
         }
+        String outputCompression = null;
         for (String o : outputs) {
-            request.output(BuildOutput.parse(o));
+            BuildOutput output = BuildOutput.parse(o);
+            request.output(output);
+            String c = output.attribute("compression");
+            if (c != null && outputCompression != null && !c.equals(outputCompression)) {
+                throw new CommandException("--output compression=" + outputCompression + " and compression=" + c
+                        + ": layers are compressed once, while building; give one compression");
+            }
+            outputCompression = c != null ? c : outputCompression;
+        }
+        if (compression != null) {
+            request.compression(parseCompression(compression, "--compression " + compression));
+        } else if (outputCompression != null) {
+            request.compression(parseCompression(outputCompression, "--output compression=" + outputCompression));
         }
         if (push) {
             request.output(BuildOutput.parse("type=image,push=true"));
@@ -283,7 +295,8 @@ final class BuildCommand implements Callable<Integer> {
         return 0;
     }
 
-    static LayerWriter.Compression parseCompression(String value) throws CommandException {
+    /** BuildKit's compression names; {@code what} names the value in the error. */
+    static LayerWriter.Compression parseCompression(String value, String what) throws CommandException {
         switch (value) {
             case "gzip":
                 return LayerWriter.Compression.GZIP;
@@ -292,8 +305,7 @@ final class BuildCommand implements Callable<Integer> {
             case "uncompressed":
                 return LayerWriter.Compression.NONE;
             default:
-                throw new CommandException("--compression " + value + ": unknown compression (gzip, zstd or "
-                        + "uncompressed)");
+                throw new CommandException(what + ": unknown compression (gzip, zstd or uncompressed)");
         }
     }
 

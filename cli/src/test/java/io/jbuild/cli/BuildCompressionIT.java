@@ -114,11 +114,32 @@ class BuildCompressionIT {
     }
 
     @Test
-    void build_unknownCompression_refused() throws Exception {
+    void build_outputCompressionAttribute_zstdLayersInOciLayout() throws Exception {
+        Path ctx = Files.createTempDirectory(temp, "ctx");
+        Files.writeString(ctx.resolve("Dockerfile"), "ARG BASE\nFROM ${BASE}\nRUN echo x > /x\n");
+        Path layout = temp.resolve("layout");
+        Result r = build(ctx, "--output", "type=oci,dest=" + layout + ",tar=false,compression=zstd");
+        assertEquals(0, r.exit(), r.err());
+        BlobStore oci = BlobStore.open(layout);
+        Descriptor manifest = oci.list().get(0);
+        List<String> types = oci.readDocument(manifest.digest(), io.jbuild.layerstore.Manifest.class).value().layers()
+                .stream().map(Descriptor::mediaType).toList();
+        assertEquals(List.of(MediaType.OCI_LAYER_GZIP, MediaType.OCI_LAYER_ZSTD), types);
+    }
+
+    @Test
+    void build_unknownOrConflictingCompression_refused() throws Exception {
         Path ctx = Files.createTempDirectory(temp, "ctx");
         Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\n");
         Result r = build(ctx, "--compression", "lz4");
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains("--compression lz4: unknown compression"), r.err());
+        r = build(ctx, "--output", "type=oci,dest=" + temp.resolve("a") + ",compression=lz4");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("--output compression=lz4: unknown compression"), r.err());
+        r = build(ctx, "--output", "type=oci,dest=" + temp.resolve("a") + ",compression=zstd",
+                "--output", "type=docker,dest=" + temp.resolve("b") + ",compression=gzip");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("layers are compressed once"), r.err());
     }
 }

@@ -175,7 +175,9 @@ abstract class ArchiveContents {
                 return new Layer(Descriptor.of(MediaType.OCI_LAYER, digest, size), digest);
             }
             DigestingOutputStream diff = new DigestingOutputStream(OutputStream.nullOutputStream(), Digest.SHA256);
-            Compressions.decompressed(blob).transferTo(diff);
+            try (InputStream plain = Compressions.decompressed(blob)) {
+                plain.transferTo(diff);
+            }
             return new Layer(Descriptor.of(kind == Compressions.Kind.GZIP ? MediaType.OCI_LAYER_GZIP
                     : MediaType.OCI_LAYER_ZSTD, digest, size), diff.digest());
         } catch (IOException e) {

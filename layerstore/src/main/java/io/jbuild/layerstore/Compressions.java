@@ -21,6 +21,12 @@ public final class Compressions {
     /** The zstd level layers are written with (zstd's and BuildKit's default). */
     static final int ZSTD_LEVEL = 3;
 
+    /**
+     * At most this many zstd workers: each holds jobs of several MiB in native memory, and four
+     * already compress faster than a layer tree is read.
+     */
+    static final int MAX_ZSTD_WORKERS = 4;
+
     /** A compression recognised by its magic bytes. */
     public enum Kind { NONE, GZIP, ZSTD }
 
@@ -73,11 +79,11 @@ public final class Compressions {
     /**
      * A zstd encoder writing to {@code target} (which the encoder's close does not close): level
      * {@link #ZSTD_LEVEL}, no checksum and no content size in the frame header, and always
-     * zstd's multithreaded mode with {@code max(1, threads)} workers. That mode cuts the input
-     * into jobs by size alone, so the output is the same for any worker count and any write
-     * sizes; only the single-threaded mode (0 workers) would differ, and it is never used.
-     * {@code flush()} does nothing (a zstd flush ends a job early and so would change the
-     * bytes); {@code close()} ends the frame.
+     * zstd's multithreaded mode with {@code threads} workers (1 to {@link #MAX_ZSTD_WORKERS}).
+     * That mode cuts the input into jobs by size alone, so the output is the same for any worker
+     * count and any write sizes; only the single-threaded mode (0 workers) would differ, and it
+     * is never used. {@code flush()} does nothing (a zstd flush ends a job early and so would
+     * change the bytes); {@code close()} ends the frame.
      */
     static OutputStream zstdOutput(OutputStream target, int threads) throws IOException {
         ZstdOutputStreamNoFinalizer zstd;
@@ -88,7 +94,7 @@ public final class Compressions {
         }
         try {
             zstd.setChecksum(false);
-            zstd.setWorkers(Math.max(1, threads));
+            zstd.setWorkers(Math.max(1, Math.min(threads, MAX_ZSTD_WORKERS)));
         } catch (IOException | RuntimeException e) {
             zstd.closeWithoutClosingParentStream();
             throw e instanceof IOException io ? io : new IOException("configure zstd encoder: " + e, e);

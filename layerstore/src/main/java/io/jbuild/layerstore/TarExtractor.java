@@ -74,8 +74,13 @@ public final class TarExtractor {
         }
         State state = new State(realRoot);
         TarArchiveEntry entry = null;
-        try {
-            InputStream in = Compressions.decompressed(layer);
+        // the decoder is closed here (zstd's holds native memory), the caller's stream is not
+        InputStream unclosed = new java.io.FilterInputStream(layer) {
+            @Override
+            public void close() {
+            }
+        };
+        try (InputStream in = Compressions.decompressed(unclosed)) {
             PaxTap tap = new PaxTap(in);
             TarArchiveInputStream tar = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
             while ((entry = tar.getNextEntry()) != null) {

@@ -79,6 +79,16 @@ class ZstdLayersTest {
     }
 
     @Test
+    void extract_truncatedZstdLayer_fails() throws Exception {
+        byte[] blob = store.readAll(base.descriptor().digest());
+        byte[] truncated = java.util.Arrays.copyOf(blob, blob.length - 8);
+        StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+                () -> TarExtractor.of(TarExtractor.Mode.ROOTFS).extract(new ByteArrayInputStream(truncated),
+                        tmp.resolve("truncated")));
+        assertTrue(e.getMessage().startsWith("extract "), e.getMessage());
+    }
+
+    @Test
     void layerDirs_zstdLayer_unpackedAndDiffIdChecked() throws Exception {
         List<Path> dirs = StoredImages.layerDirs(store, image);
         assertEquals(store.layerDir(base.diffId()), dirs.get(0));
