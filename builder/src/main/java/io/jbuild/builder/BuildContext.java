@@ -50,7 +50,8 @@ final class BuildContext {
         this.progress = progress;
         this.platform = platform;
         this.multiStage = stageCount > 1;
-        LayerWriter.Options options = LayerWriter.Options.defaults().withOverlay(true);
+        LayerWriter.Options options = LayerWriter.Options.defaults().withOverlay(true)
+                .withCompression(request.compression());
         if (request.sourceDateEpoch() != null) {
             options = options.withSourceDateEpoch(request.sourceDateEpoch());
         }

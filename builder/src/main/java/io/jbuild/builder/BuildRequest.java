@@ -1,5 +1,7 @@
 package io.jbuild.builder;
 
+import io.jbuild.layerstore.LayerWriter;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,13 +32,15 @@ import java.util.Objects;
  * @param labels {@code --label} values added to the image config
  * @param verifier checks registry base images before use (null: none)
  * @param cache {@code --no-cache-filter}, {@code --cache-from}, {@code --cache-to}, {@code --explain-cache}
+ * @param compression how the layers the build writes are compressed (null: gzip); base image
+ *     layers stay as pulled
  */
 public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileContent, List<String> tags,
                            Map<String, String> buildArgs, String target, String platform, boolean noCache,
                            boolean pull, NetworkMode network, List<SecretSource> secrets, Map<String, Path> ssh,
                            List<BuildOutput> outputs, Path runtime, Long sourceDateEpoch, Path iidFile,
                            Path metadataFile, Map<String, String> labels, ImageVerifier verifier,
-                           CacheOptions cache) {
+                           CacheOptions cache, LayerWriter.Compression compression) {
     public BuildRequest {
         cache = cache == null ? CacheOptions.DEFAULT : cache;
         Objects.requireNonNull(contextDir, "contextDir");
@@ -47,6 +51,7 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         ssh = Map.copyOf(ssh);
         outputs = List.copyOf(outputs);
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        compression = compression == null ? LayerWriter.Compression.GZIP : compression;
     }
 
     /** A request with the default cache options. */
@@ -57,7 +62,7 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
                         Path metadataFile, Map<String, String> labels, ImageVerifier verifier) {
         this(contextDir, dockerfile, dockerfileContent, tags, buildArgs, target, platform, noCache, pull, network,
                 secrets, ssh, outputs, runtime, sourceDateEpoch, iidFile, metadataFile, labels, verifier,
-                CacheOptions.DEFAULT);
+                CacheOptions.DEFAULT, null);
     }
 
     public static Builder builder(Path contextDir) {
@@ -94,6 +99,7 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
         private final List<CacheSpec> cacheFrom = new ArrayList<>();
         private final List<CacheSpec> cacheTo = new ArrayList<>();
         private boolean explainCache;
+        private LayerWriter.Compression compression;
 
         private Builder(Path contextDir) {
             this.contextDir = contextDir;
@@ -221,10 +227,16 @@ public record BuildRequest(Path contextDir, Path dockerfile, byte[] dockerfileCo
             return this;
         }
 
+        public Builder compression(LayerWriter.Compression value) {
+            this.compression = value;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(contextDir, dockerfile, dockerfileContent, tags, buildArgs, target, platform,
                     noCache, pull, network, secrets, ssh, outputs, runtime, sourceDateEpoch, iidFile, metadataFile,
-                    labels, verifier, new CacheOptions(noCacheFilter, cacheFrom, cacheTo, explainCache));
+                    labels, verifier, new CacheOptions(noCacheFilter, cacheFrom, cacheTo, explainCache),
+                    compression);
         }
     }
 }

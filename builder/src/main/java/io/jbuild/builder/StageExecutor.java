@@ -335,9 +335,15 @@ final class StageExecutor {
         return epoch(CacheKey.builder(chain).instruction(expanded).put("platform", platform.toString()));
     }
 
-    /** SOURCE_DATE_EPOCH clamps the times in the layers a step writes: a layer made without it (or with another) does not do. */
+    /**
+     * What shapes the layer a step writes besides its inputs: SOURCE_DATE_EPOCH clamps its times (a
+     * layer made without it, or with another, does not do), and a non-gzip --compression changes its blob.
+     */
     private CacheKey.Builder epoch(CacheKey.Builder b) {
         Long epoch = ctx.request.sourceDateEpoch();
+        if (ctx.request.compression() != io.jbuild.layerstore.LayerWriter.Compression.GZIP) {
+            b = b.put("compression", ctx.request.compression().name().toLowerCase(java.util.Locale.ROOT));
+        }
         return epoch == null ? b : b.put("source-date-epoch", epoch.toString());
     }
 

@@ -23,6 +23,7 @@ import io.jbuild.builder.ProgressPrinters;
 import io.jbuild.builder.SecretSource;
 import io.jbuild.layerstore.BlobStore;
 import io.jbuild.layerstore.ImageReference;
+import io.jbuild.layerstore.LayerWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -155,6 +156,11 @@ final class BuildCommand implements Callable<Integer> {
             description = "Created time of the image and clamp for file mtimes (default: $SOURCE_DATE_EPOCH).")
     Long timestamp;
 
+    @Option(names = "--compression", paramLabel = "gzip|zstd|uncompressed",
+            description = "How the layers the build writes are compressed (default: an --output's compression= "
+                    + "attribute, else gzip); base image layers stay as pulled.")
+    String compression;
+
     @Override
     public Integer call() throws Exception {
         JsonWarmup.start();
@@ -224,8 +230,21 @@ final class BuildCommand implements Callable<Integer> {
             }
             request.ssh(id, Path.of(socket));
         }
+        String outputCompression = null;
         for (String o : outputs) {
-            request.output(BuildOutput.parse(o));
+            BuildOutput output = BuildOutput.parse(o);
+            request.output(output);
+            String c = output.attribute("compression");
+            if (c != null && outputCompression != null && !c.equals(outputCompression)) {
+                throw new CommandException("--output compression=" + outputCompression + " and compression=" + c
+                        + ": layers are compressed once, while building; give one compression");
+            }
+            outputCompression = c != null ? c : outputCompression;
+        }
+        if (compression != null) {
+            request.compression(parseCompression(compression, "--compression " + compression));
+        } else if (outputCompression != null) {
+            request.compression(parseCompression(outputCompression, "--output compression=" + outputCompression));
         }
         for (String f : noCacheFilter) {
             request.noCacheFilter(f.strip());
@@ -327,6 +346,20 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** BuildKit's compression names; {@code what} names the value in the error. */
+    static LayerWriter.Compression parseCompression(String value, String what) throws CommandException {
+        switch (value) {
+            case "gzip":
+                return LayerWriter.Compression.GZIP;
+            case "zstd":
+                return LayerWriter.Compression.ZSTD;
+            case "uncompressed":
+                return LayerWriter.Compression.NONE;
+            default:
+                throw new CommandException(what + ": unknown compression (gzip, zstd or uncompressed)");
+        }
     }
 
     private static long parseEpoch(String value, String what) throws CommandException {

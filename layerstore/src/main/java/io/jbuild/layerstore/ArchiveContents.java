@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The files of an image archive being imported, seen through archive-relative paths. A path is
@@ -116,23 +115,21 @@ abstract class ArchiveContents {
 
     /**
      * Stores a layer tar read from {@code in}: an uncompressed tar is compressed with gzip while
-     * its diff id is computed; a gzip stream is stored as it is and its diff id computed by
-     * reading it back.
+     * its diff id is computed; a gzip or zstd stream is stored as it is and its diff id computed
+     * by reading it back.
      */
     protected Layer storeLayer(String path, InputStream raw) throws StoreException {
         BufferedInputStream in = new BufferedInputStream(raw, 65536);
-        boolean gzip;
+        Compressions.Kind kind;
         try {
-            in.mark(2);
-            gzip = in.read() == 0x1f && in.read() == 0x8b;
-            in.reset();
+            kind = Compressions.detect(in);
         } catch (IOException e) {
             throw new StoreException("load layer " + path + ": " + e.getMessage(), e);
         }
-        if (gzip) {
-            Descriptor stored = store.write(MediaType.OCI_LAYER_GZIP, in);
-            try (InputStream blob = store.open(stored.digest());
-                 InputStream plain = new GZIPInputStream(blob, 65536)) {
+        if (kind != Compressions.Kind.NONE) {
+            Descriptor stored = store.write(kind == Compressions.Kind.GZIP ? MediaType.OCI_LAYER_GZIP
+                    : MediaType.OCI_LAYER_ZSTD, in);
+            try (InputStream plain = Compressions.decompressed(store.open(stored.digest()))) {
                 DigestingOutputStream diff = new DigestingOutputStream(OutputStream.nullOutputStream(), Digest.SHA256);
                 plain.transferTo(diff);
                 return new Layer(stored, diff.digest());
@@ -168,20 +165,21 @@ abstract class ArchiveContents {
         return new Layer(stored, diffId[0]);
     }
 
-    /** A layer that is already a blob of the store: uncompressed (diff id = digest) or gzip. */
+    /** A layer that is already a blob of the store: uncompressed (diff id = digest), gzip or zstd. */
     protected Layer storedLayer(Digest digest) throws StoreException {
         long size = store.size(digest);
         try (InputStream blob = new BufferedInputStream(store.open(digest), 65536)) {
-            blob.mark(2);
-            boolean gzip = blob.read() == 0x1f && blob.read() == 0x8b;
-            blob.reset();
-            if (!gzip) {
+            Compressions.Kind kind = Compressions.detect(blob);
+            if (kind == Compressions.Kind.NONE) {
                 blob.transferTo(OutputStream.nullOutputStream());
                 return new Layer(Descriptor.of(MediaType.OCI_LAYER, digest, size), digest);
             }
             DigestingOutputStream diff = new DigestingOutputStream(OutputStream.nullOutputStream(), Digest.SHA256);
-            new GZIPInputStream(blob, 65536).transferTo(diff);
-            return new Layer(Descriptor.of(MediaType.OCI_LAYER_GZIP, digest, size), diff.digest());
+            try (InputStream plain = Compressions.decompressed(blob)) {
+                plain.transferTo(diff);
+            }
+            return new Layer(Descriptor.of(kind == Compressions.Kind.GZIP ? MediaType.OCI_LAYER_GZIP
+                    : MediaType.OCI_LAYER_ZSTD, digest, size), diff.digest());
         } catch (IOException e) {
             throw new StoreException("load layer " + digest + ": " + e.getMessage(), e);
         }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Lays images of a store out as a classic {@code docker save} archive, the layout every
@@ -74,16 +73,14 @@ final class DockerArchiveWriter {
 
     private static void addLayer(BlobStore store, Descriptor layer, Digest diffId, String path,
             ArchiveTarWriter files, Path tmpDir) throws StoreException {
-        if (MediaType.isZstdLayer(layer.mediaType())) {
-            throw new StoreException("save layer " + layer.digest() + ": zstd-compressed layers are not supported yet");
-        }
-        if (!MediaType.isGzipLayer(layer.mediaType()) && layer.digest().equals(diffId)) {
+        if (!MediaType.isGzipLayer(layer.mediaType()) && !MediaType.isZstdLayer(layer.mediaType())
+                && layer.digest().equals(diffId)) {
             files.addBlob(path, store, layer.digest());
             return;
         }
         Path plain = tmpDir.resolve(diffId.encoded() + ".tar");
         try (InputStream raw = store.open(layer.digest());
-             InputStream in = gunzipIfCompressed(raw);
+             InputStream in = Compressions.decompressed(raw);
              OutputStream out = Files.newOutputStream(plain)) {
             DigestingOutputStream digesting = new DigestingOutputStream(new java.io.BufferedOutputStream(out, 65536),
                     diffId.algorithm());
@@ -98,14 +95,5 @@ final class DockerArchiveWriter {
             throw new StoreException("save layer " + layer.digest() + ": " + e.getMessage(), e);
         }
         files.addFile(path, plain);
-    }
-
-    private static InputStream gunzipIfCompressed(InputStream raw) throws IOException {
-        java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 65536);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 65536) : in;
     }
 }

@@ -3,7 +3,6 @@ package io.jbuild.layerstore;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The differences between two images' flattened file systems, as {@code docker diff} prints
@@ -80,26 +78,13 @@ public final class ImageDiff {
     static NavigableMap<String, Node> flatten(BlobStore store, StoredImages.Image image) throws StoreException {
         NavigableMap<String, Node> tree = new TreeMap<>();
         for (Descriptor layer : image.manifest().layers()) {
-            try (InputStream in = decompressed(store.open(layer.digest()), layer)) {
+            try (InputStream in = Compressions.decompressed(store.open(layer.digest()))) {
                 apply(tree, in);
             } catch (IOException e) {
                 throw new StoreException("read layer " + layer.digest() + ": " + e, e);
             }
         }
         return tree;
-    }
-
-    private static InputStream decompressed(InputStream raw, Descriptor layer) throws IOException, StoreException {
-        if (MediaType.isZstdLayer(layer.mediaType())) {
-            raw.close();
-            throw new StoreException("read layer " + layer.digest() + ": zstd-compressed layers are not supported yet");
-        }
-        BufferedInputStream in = new BufferedInputStream(raw, 65536);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 65536) : in;
     }
 
     /** Applies one layer tar to the tree; whiteouts hide only what lower layers put there. */

@@ -14,7 +14,7 @@ import java.util.zip.GZIPInputStream;
  * Loads images from an archive into a {@link BlobStore}, as {@code docker load} does. The input
  * is an OCI image layout (tar or directory) or a {@code docker save} archive (tar or extracted
  * directory), told apart by content: an {@code oci-layout} file, else a {@code manifest.json}.
- * A tar may be compressed with gzip or bzip2, or with zstd or xz when the {@code zstd} or
+ * A tar may be compressed with gzip, bzip2 or zstd, or with xz when the
  * {@code xz} command is installed.
  *
  * <p>OCI blobs are stored as they are, verified against their file name. Docker archive layers
@@ -99,7 +99,7 @@ public final class ImageImporter {
         }
         if (magic.length >= 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
-            return ProcessDecompressor.open(in, List.of("zstd", "-dc"));
+            return Compressions.zstdInput(in);
         }
         if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
                 && magic[4] == 'Z' && magic[5] == 0) {

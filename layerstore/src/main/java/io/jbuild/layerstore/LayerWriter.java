@@ -38,9 +38,14 @@ import java.util.zip.Deflater;
  * {@link TarArchiveOutputStream}.
  */
 public final class LayerWriter {
-    /** Layer compression. */
+    /**
+     * Layer compression. GZIP is pigz-style parallel deflate at {@link Options#level()}; ZSTD is
+     * zstd level 3 in zstd's multithreaded mode (the level option is gzip's only). Both give the
+     * same bytes for the same tree whatever the number of threads.
+     */
     public enum Compression {
         GZIP(MediaType.OCI_LAYER_GZIP),
+        ZSTD(MediaType.OCI_LAYER_ZSTD),
         NONE(MediaType.OCI_LAYER);
 
         private final String mediaType;
@@ -57,7 +62,9 @@ public final class LayerWriter {
     /**
      * @param sourceDateEpoch seconds; mtimes later than this are clamped to it (null: no clamping)
      * @param overlay the directory is an overlay upper dir: translate its whiteouts to OCI ones
-     * @param threads compression threads (1: on the calling thread)
+     * @param threads compression threads (gzip: 1 compresses on the calling thread; zstd: at least
+     *     one worker thread)
+     * @param level gzip level 0..9 (zstd always uses level 3)
      */
     public record Options(Compression compression, Long sourceDateEpoch, boolean overlay, int threads, int level) {
         public Options {
@@ -147,6 +154,18 @@ public final class LayerWriter {
             writeTar(dir, tar);
             tar.flush();
             return tar.digest();
+        }
+        if (options.compression() == Compression.ZSTD) {
+            OutputStream zstd = Compressions.zstdOutput(out, options.threads());
+            try {
+                DigestingOutputStream tar = new DigestingOutputStream(new java.io.BufferedOutputStream(zstd, 65536),
+                        Digest.SHA256);
+                writeTar(dir, tar);
+                tar.flush();
+                return tar.digest();
+            } finally {
+                zstd.close();
+            }
         }
         ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(nonClosing(out), options.level(), options.threads());
         try {

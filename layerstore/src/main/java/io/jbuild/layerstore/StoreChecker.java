@@ -319,14 +319,10 @@ public final class StoreChecker {
     private void checkDiffId(Descriptor layer, Digest diffId, String of) {
         Digest blob = layer.digest();
         if (!store.contains(blob) || corrupt.containsKey(blob) || !diffIdsChecked.add(List.of(blob, diffId))
-                || MediaType.isZstdLayer(layer.mediaType()) || !diffId.isVerifiable()) {
+                || !diffId.isVerifiable()) {
             return;
         }
-        try (InputStream raw = new java.io.BufferedInputStream(store.open(blob), 65536)) {
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            InputStream plain = gzip ? new java.util.zip.GZIPInputStream(raw, 65536) : raw;
+        try (InputStream plain = Compressions.decompressed(store.open(blob))) {
             java.security.MessageDigest md = diffId.newMessageDigest();
             byte[] buffer = new byte[65536];
             for (int n = plain.read(buffer); n >= 0; n = plain.read(buffer)) {

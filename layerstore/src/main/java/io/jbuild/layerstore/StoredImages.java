@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Images held in a {@link BlobStore}: finding one by name or digest, the unpacked layer
@@ -220,7 +219,7 @@ public final class StoredImages {
         MessageDigest md = diffId.newMessageDigest();
         List<String> warnings;
         try (InputStream raw = store.open(layer.digest());
-             InputStream plain = decompress(raw, layer);
+             InputStream plain = Compressions.decompressed(raw);
              InputStream hashed = new java.security.DigestInputStream(plain, md)) {
             warnings = extractor.extract(hashed, dir);
             hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding counts
@@ -284,15 +283,4 @@ public final class StoredImages {
         return OverlayMount.mountReadOnly(lowers, target);
     }
 
-    private static InputStream decompress(InputStream raw, Descriptor layer) throws IOException, StoreException {
-        if (MediaType.isZstdLayer(layer.mediaType())) {
-            throw new StoreException("unpack layer " + layer.digest() + ": zstd-compressed layers are not supported yet");
-        }
-        java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 65536);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 65536) : in;
-    }
 }

@@ -3,7 +3,6 @@ package io.jbuild.layerstore;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Applies a layer tar to a directory, either as an overlay lower dir (OCI whiteouts become
@@ -63,7 +61,7 @@ public final class TarExtractor {
     }
 
     /**
-     * Extracts a tar, gzip-compressed or not (detected by its magic bytes), into {@code root}.
+     * Extracts a tar, plain or compressed with gzip or zstd (detected by its magic bytes), into {@code root}.
      * Returns warnings (things that could not be restored), never null.
      */
     public List<String> extract(InputStream layer, Path root) throws StoreException {
@@ -76,17 +74,13 @@ public final class TarExtractor {
         }
         State state = new State(realRoot);
         TarArchiveEntry entry = null;
-        try {
-            InputStream in = new BufferedInputStream(layer, 65536);
-            in.mark(4);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            if (b0 == 0x1f && b1 == 0x8b) {
-                in = new GZIPInputStream(in, 65536);
-            } else if (b0 == 0x28 && b1 == 0xb5) {
-                throw new StoreException("extract layer into " + root + ": zstd-compressed layers are not supported");
+        // the decoder is closed here (zstd's holds native memory), the caller's stream is not
+        InputStream unclosed = new java.io.FilterInputStream(layer) {
+            @Override
+            public void close() {
             }
+        };
+        try (InputStream in = Compressions.decompressed(unclosed)) {
             PaxTap tap = new PaxTap(in);
             TarArchiveInputStream tar = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
             while ((entry = tar.getNextEntry()) != null) {

@@ -183,6 +183,74 @@ class LayerWriterTest {
         assertEquals(MediaType.OCI_LAYER, layer.descriptor().mediaType());
     }
 
+    @Test
+    void write_zstdIntoStore_diffIdAndDigestFromOnePass() throws Exception {
+        Path dir = tree();
+        BlobStore store = BlobStore.open(tmp.resolve("store"));
+        LayerWriter.Options zstd = LayerWriter.Options.defaults().withCompression(LayerWriter.Compression.ZSTD);
+        Layer layer = new LayerWriter(zstd.withThreads(2)).write(dir, store);
+        assertEquals(MediaType.OCI_LAYER_ZSTD, layer.descriptor().mediaType());
+        byte[] blob = store.readAll(layer.descriptor().digest());
+        assertEquals(layer.descriptor().size(), blob.length);
+        assertEquals(Compressions.Kind.ZSTD, Compressions.detect(blob, blob.length));
+        // decoded by the zstd command, not by the library that wrote it
+        byte[] tar = zstdCommand(blob);
+        assertEquals(Digest.of(tar), layer.diffId());
+        assertArrayEquals(tar(PLAIN, dir), tar);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(layer, new LayerWriter(zstd.withThreads(1)).write(dir, out));
+        assertArrayEquals(blob, out.toByteArray());
+    }
+
+    @Test
+    void write_zstdBigTree_sameBytesWhateverThreads() throws Exception {
+        Path dir = tree();
+        // 12 MiB of barely compressible data: several zstd jobs
+        byte[] data = new byte[12 << 20];
+        new java.util.Random(7).nextBytes(data);
+        for (int i = 0; i < data.length; i += 3) {
+            data[i] = (byte) (i >> 12);
+        }
+        Files.write(dir.resolve("big"), data);
+        List<byte[]> blobs = new java.util.ArrayList<>();
+        for (int threads : new int[] {1, 2, 5}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new LayerWriter(LayerWriter.Options.defaults().withCompression(LayerWriter.Compression.ZSTD)
+                    .withThreads(threads)).write(dir, out);
+            blobs.add(out.toByteArray());
+        }
+        assertArrayEquals(blobs.get(0), blobs.get(1));
+        assertArrayEquals(blobs.get(0), blobs.get(2));
+        assertTrue(blobs.get(0).length < data.length, "compressed");
+        try (java.io.InputStream in = Compressions.decompressed(new ByteArrayInputStream(blobs.get(0)))) {
+            assertArrayEquals(tar(PLAIN, dir), in.readAllBytes());
+        }
+    }
+
+    @Test
+    void write_zstd_extractsToTheSameTree() throws Exception {
+        Path dir = tree();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new LayerWriter(LayerWriter.Options.defaults().withCompression(LayerWriter.Compression.ZSTD)).write(dir, out);
+        Path extracted = tmp.resolve("extracted");
+        List<String> warnings = TarExtractor.of(TarExtractor.Mode.ROOTFS)
+                .extract(new ByteArrayInputStream(out.toByteArray()), extracted);
+        assertEquals(List.of(), warnings);
+        assertArrayEquals(tar(PLAIN, dir), tar(PLAIN, extracted), "rewriting the extracted tree gives the same tar");
+        assertEquals("hello", Files.readString(extracted.resolve("b/c/file.txt")));
+        assertEquals(Path.of("b/c/file.txt"), Files.readSymbolicLink(extracted.resolve("link")));
+        assertTrue(Files.isSameFile(extracted.resolve("a.txt"), extracted.resolve("b/hard")));
+    }
+
+    private byte[] zstdCommand(byte[] compressed) throws Exception {
+        Path in = Files.write(tmp.resolve("blob.zst"), compressed);
+        Process p = new ProcessBuilder("zstd", "-q", "-dc", in.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] plain = p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "zstd -dc exit status");
+        return plain;
+    }
+
     static byte[] record(String key, byte[] value) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes((" " + key + "=").getBytes(StandardCharsets.UTF_8));
