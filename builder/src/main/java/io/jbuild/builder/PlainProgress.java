@@ -228,8 +228,11 @@ final class PlainProgress implements BuildProgress {
         }
     }
 
-    /** What the printers know of one step. */
-    static class StepState {
+    /**
+     * What the printers know of one step, and the step handle they give out: output goes to
+     * {@link #logged}, the end (done, cached or failed) to {@link #finished}, each printer's own.
+     */
+    abstract static class StepState implements Step {
         final int number;
         final String name;
         final long startNanos;
@@ -238,15 +241,6 @@ final class PlainProgress implements BuildProgress {
         boolean finished;
         boolean cached;
         String error;
-
-        StepState(int number, String name, long startNanos) {
-            this.number = number;
-            this.name = name;
-            this.startNanos = startNanos;
-        }
-    }
-
-    private final class PlainStep extends StepState implements Step {
         private final OutputStream stream = new OutputStream() {
             @Override
             public void write(int b) {
@@ -255,13 +249,21 @@ final class PlainProgress implements BuildProgress {
 
             @Override
             public void write(byte[] b, int off, int len) {
-                PlainProgress.this.log(PlainStep.this, b, off, len);
+                logged(b, off, len);
             }
         };
 
-        PlainStep(int number, String name, long startNanos) {
-            super(number, name, startNanos);
+        StepState(int number, String name, long startNanos) {
+            this.number = number;
+            this.name = name;
+            this.startNanos = startNanos;
         }
+
+        /** A piece of the step's output. */
+        abstract void logged(byte[] data, int off, int len);
+
+        /** The step ended: cached, failed with {@code error} (non-null), or done. */
+        abstract void finished(boolean cached, String error);
 
         @Override
         public OutputStream log() {
@@ -269,23 +271,39 @@ final class PlainProgress implements BuildProgress {
         }
 
         @Override
-        public void note(String text) {
-            PlainProgress.this.note(this, text);
-        }
-
-        @Override
         public void cached() {
-            finish(this, true, null);
+            finished(true, null);
         }
 
         @Override
         public void fail(String message) {
-            finish(this, false, message == null ? "" : message);
+            finished(false, message == null ? "" : message);
         }
 
         @Override
         public void close() {
-            finish(this, false, null);
+            finished(false, null);
+        }
+    }
+
+    private final class PlainStep extends StepState {
+        PlainStep(int number, String name, long startNanos) {
+            super(number, name, startNanos);
+        }
+
+        @Override
+        void logged(byte[] data, int off, int len) {
+            PlainProgress.this.log(this, data, off, len);
+        }
+
+        @Override
+        void finished(boolean cached, String error) {
+            finish(this, cached, error);
+        }
+
+        @Override
+        public void note(String text) {
+            PlainProgress.this.note(this, text);
         }
     }
 }

@@ -261,41 +261,19 @@ final class TtyProgress implements BuildProgress {
         dirty = true;
     }
 
-    private final class TtyStep extends PlainProgress.StepState implements Step {
-        private final OutputStream stream = new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                TtyProgress.this.log(TtyStep.this, b, off, len);
-            }
-        };
-
+    private final class TtyStep extends PlainProgress.StepState {
         TtyStep(int number, String name, long startNanos) {
             super(number, name, startNanos);
         }
 
         @Override
-        public OutputStream log() {
-            return stream;
+        void logged(byte[] data, int off, int len) {
+            TtyProgress.this.log(this, data, off, len);
         }
 
         @Override
-        public void cached() {
-            finish(this, true, null);
-        }
-
-        @Override
-        public void fail(String message) {
-            finish(this, false, message == null ? "" : message);
-        }
-
-        @Override
-        public void close() {
-            finish(this, false, null);
+        void finished(boolean cached, String error) {
+            finish(this, cached, error);
         }
     }
 }
