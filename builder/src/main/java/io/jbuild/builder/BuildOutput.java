@@ -53,7 +53,8 @@ public record BuildOutput(String type, Map<String, String> attributes) {
         return new BuildOutput(type, attrs);
     }
 
-    private static List<String> splitCsv(String text) {
+    /** Splits {@code key=value,...} at the commas outside double quotes (BuildKit's CSV flag values). */
+    static List<String> splitCsv(String text) {
         List<String> parts = new java.util.ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

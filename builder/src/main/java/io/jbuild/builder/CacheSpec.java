@@ -1,6 +1,5 @@
 package io.jbuild.builder;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,7 @@ public record CacheSpec(String type, Map<String, String> attributes) {
             return new CacheSpec("registry", Map.of("ref", text));
         }
         Map<String, String> attrs = new LinkedHashMap<>();
-        for (String part : split(text)) {
+        for (String part : BuildOutput.splitCsv(text)) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("invalid " + flag + " \"" + text + "\": \"" + part
@@ -69,23 +68,5 @@ public record CacheSpec(String type, Map<String, String> attributes) {
     /** {@code mode=max}: export every stage's steps, not only the final image's. */
     public boolean maxMode() {
         return "max".equals(attributes.get("mode"));
-    }
-
-    private static List<String> split(String text) {
-        List<String> parts = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (char c : text.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                parts.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        parts.add(cur.toString());
-        return parts;
     }
 }
