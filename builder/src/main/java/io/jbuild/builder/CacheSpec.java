@@ -1,7 +1,6 @@
 package io.jbuild.builder;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
