@@ -3,6 +3,7 @@ package io.jbuild.builder;
 import io.jbuild.dockerfile.Heredoc;
 import io.jbuild.dockerfile.Heredocs;
 import io.jbuild.dockerfile.Mount;
+import io.jbuild.dockerfile.PatternMatcher;
 import io.jbuild.dockerfile.RunInstruction;
 import io.jbuild.layerstore.ImageConfig;
 import java.io.ByteArrayOutputStream;
@@ -167,9 +168,21 @@ final class RunStep {
     }
 
     private ContainerMount bind(Mount m) throws BuildException, InterruptedException, IOException {
+        String src = m.source() == null ? "/" : m.source();
+        boolean context = m.from() == null || m.from().isEmpty() || m.from().equals("context");
+        if (context && !ctx.ignore.isEmpty()) {
+            // the context as BuildKit transfers it: what .dockerignore excludes is not there
+            StepMount view = StepMount.mount(ctx.store, List.of(ctx.contextDir.toRealPath()), "context",
+                    upper -> hideIgnored(ctx.contextDir.toRealPath(), ctx.ignore, upper));
+            cleanups.add(view);
+            Path host = RootPaths.resolve(view.root(), src, true);
+            if (!Files.exists(host)) {
+                throw new BuildException("RUN --mount=type=bind: source \"" + src + "\" not found in the build context");
+            }
+            return new ContainerMount("bind", host, target(m, 0), List.of("rbind", m.readOnly() ? "ro" : "rw"));
+        }
         SourceRoot source = SourceRoot.open(ctx, m.from(), ctx.platform);
         cleanups.add(source);
-        String src = m.source() == null ? "/" : m.source();
         Path host = RootPaths.resolve(source.root(), src, true);
         if (!host.normalize().startsWith(source.root()) || !Files.exists(host)) {
             throw new BuildException("RUN --mount=type=bind: source \"" + src + "\" not found"
@@ -185,6 +198,54 @@ final class RunStep {
             }
         }
         return new ContainerMount("bind", host, target(m, 0), List.of("rbind", m.readOnly() ? "ro" : "rw"));
+    }
+
+    /**
+     * Overlay whiteouts in {@code upper} for every context path {@code ignore} excludes, so that an
+     * overlay of the context over it shows what a COPY would see. Directories on the way get the
+     * context's mode and owner, so that the view shows them unchanged.
+     */
+    static void hideIgnored(Path context, PatternMatcher ignore, Path upper) throws IOException {
+        Files.walkFileTree(context, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                String rel = context.relativize(dir).toString();
+                if (rel.isEmpty()) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                if (ignore.matchesOrParentMatches(rel) && !ignore.hasExclusions()) {
+                    whiteout(rel);
+                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                String rel = context.relativize(file).toString();
+                if (ignore.matchesOrParentMatches(rel)) {
+                    whiteout(rel);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            private void whiteout(String rel) throws IOException {
+                Path target = upper.resolve(rel);
+                Path parent = target.getParent();
+                if (!Files.isDirectory(parent)) {
+                    Files.createDirectories(parent);
+                    for (Path d = parent; !d.equals(upper); d = d.getParent()) {
+                        Path original = context.resolve(upper.relativize(d).toString());
+                        Files.setAttribute(d, "unix:mode", Files.getAttribute(original, "unix:mode"));
+                        Files.setAttribute(d, "unix:uid", Files.getAttribute(original, "unix:uid"));
+                        Files.setAttribute(d, "unix:gid", Files.getAttribute(original, "unix:gid"));
+                    }
+                }
+                io.jbuild.layerstore.Whiteouts.createOverlayWhiteout(target);
+            }
+        });
     }
 
     private ContainerMount cache(Mount m) throws BuildException, IOException {

@@ -29,6 +29,18 @@ final class StepMount implements AutoCloseable {
 
     /** Mounts {@code layerDirs} (bottom first; may be empty for scratch). */
     static StepMount mount(BlobStore store, List<Path> layerDirs, String purpose) throws BuildException {
+        return mount(store, layerDirs, purpose, upper -> { });
+    }
+
+    /** Fills the upper directory before the overlay is mounted (for example with whiteouts). */
+    @FunctionalInterface
+    interface UpperPreparer {
+        void prepare(Path upper) throws IOException;
+    }
+
+    /** Mounts {@code layerDirs} (bottom first) over an upper directory {@code prepare} has filled. */
+    static StepMount mount(BlobStore store, List<Path> layerDirs, String purpose, UpperPreparer prepare)
+            throws BuildException {
         Path dir;
         try {
             dir = store.createTempDirectory(purpose);
@@ -37,6 +49,7 @@ final class StepMount implements AutoCloseable {
         }
         try {
             Path upper = Files.createDirectory(dir.resolve("u"));
+            prepare.prepare(upper);
             Path work = Files.createDirectory(dir.resolve("w"));
             Path merged = Files.createDirectory(dir.resolve("m"));
             List<Path> lowers = new ArrayList<>(layerDirs);

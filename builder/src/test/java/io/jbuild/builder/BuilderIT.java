@@ -191,4 +191,21 @@ class BuilderIT {
         assertTrue(config(result).config().env().stream().noneMatch(e -> e.startsWith("NAME=")),
                 "ARG values are not persisted in the image's Env");
     }
+
+    @Test
+    void build_contextBindMount_hidesDockerignoredPaths() throws Exception {
+        BuildRequest.Builder request = request();
+        Path context = temp.resolve("context");
+        Files.writeString(context.resolve("a.txt"), "A");
+        Files.writeString(context.resolve("secret.txt"), "S");
+        Files.createDirectories(context.resolve("build/out"));
+        Files.writeString(context.resolve("build/out/x.o"), "X");
+        Files.writeString(context.resolve(".dockerignore"), "secret.txt\nbuild\n");
+        BuildResult result = build("ARG BASE\nFROM ${BASE}\n"
+                + "RUN --mount=type=bind,target=/ctx sh -c 'cd /ctx && ls -A | sort > /listing'\n", request);
+        String listing = Files.readString(rootfs(result).resolve("listing"));
+        assertTrue(listing.contains("a.txt"), listing);
+        assertFalse(listing.contains("secret.txt"), listing);
+        assertFalse(listing.contains("build"), listing);
+    }
 }
