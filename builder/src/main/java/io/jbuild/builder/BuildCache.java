@@ -5,6 +5,9 @@ import io.jbuild.dockerfile.PatternMatcher;
 import io.jbuild.dockerfile.PlannedStage;
 import io.jbuild.layerstore.BlobStore;
 import io.jbuild.layerstore.Descriptor;
+import io.jbuild.layerstore.Layer;
+import io.jbuild.layerstore.LayerWriter;
+import io.jbuild.layerstore.StoreException;
 import io.jbuild.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +34,7 @@ final class BuildCache {
     private final Map<Integer, CacheKey> stageKeys = new ConcurrentHashMap<>();
     private final Map<Integer, List<RemoteCache.Record>> records = new ConcurrentHashMap<>();
     private final Map<Integer, String> report = new TreeMap<>();
+    private final Map<String, Boolean> mountsUsed = new ConcurrentHashMap<>();
 
     BuildCache(BlobStore store, java.util.function.Supplier<RegistryClient> registry, BuildRequest request,
                java.util.function.Consumer<String> warn) {
@@ -146,6 +150,33 @@ final class BuildCache {
         return remote.lazyBase(client, ref, platform);
     }
 
+    /** The directory of the cache mount {@code id}: {@code <store>/cache/mounts/<sha256(id)>}. */
+    Path mountDir(String id) {
+        String key = io.jbuild.layerstore.Digest.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)).encoded();
+        return store.cacheDir().resolve("mounts").resolve(key);
+    }
+
+    /**
+     * Records that a RUN mounts the cache mount {@code id} (for {@code cache-mounts=true}) and,
+     * when its directory does not exist yet and an imported cache carries it, restores it there
+     * (see {@link RemoteCache#restoreMount}). Returns the directory, which may still not exist.
+     */
+    Path mount(String id) throws BuildException {
+        mountsUsed.put(id, Boolean.TRUE);
+        Path dir = mountDir(id);
+        remote.restoreMount(id, dir);
+        return dir;
+    }
+
+    /**
+     * Records that a RUN taken from the cache declares the cache mount {@code id}: an export with
+     * {@code cache-mounts=true} carries it on (from the local directory, else from the imported
+     * cache), so a build that hits every step does not drop the mount from the cache it exports.
+     */
+    void mountDeclared(String id) {
+        mountsUsed.put(id, Boolean.TRUE);
+    }
+
     /** Adds a line to the {@code --explain-cache} report. */
     synchronized void report(int stepNumber, String line) {
         report.put(stepNumber, line);
@@ -163,7 +194,11 @@ final class BuildCache {
         } catch (IOException e) {
             // the index only saves time next build
         }
+        List<RemoteCache.MountRecord> mounts = null;
         for (CacheSpec to : request.cache().cacheTo()) {
+            if (to.cacheMounts() && mounts == null) {
+                mounts = exportMounts();
+            }
             List<RemoteCache.Record> out = new ArrayList<>();
             if (to.maxMode()) {
                 records.values().forEach(out::addAll);
@@ -174,7 +209,40 @@ final class BuildCache {
                     s = plan.stages().get(s).baseStage();
                 }
             }
-            RemoteCache.export(to, out, store, registry.get());
+            RemoteCache.export(to, out, to.cacheMounts() ? mounts : List.of(), store, registry.get());
         }
+    }
+
+    /**
+     * Each cache mount this build used, as a layer in the store: a deterministic gzip tar of its
+     * directory (mtimes clamped to the request's SOURCE_DATE_EPOCH, else 0), or the imported
+     * cache's layer when the directory does not exist here. Sorted by id.
+     */
+    private List<RemoteCache.MountRecord> exportMounts() throws BuildException {
+        List<RemoteCache.MountRecord> out = new ArrayList<>();
+        Long epoch = request.sourceDateEpoch();
+        LayerWriter writer = new LayerWriter(LayerWriter.Options.defaults()
+                .withCompression(LayerWriter.Compression.GZIP).withOverlay(false)
+                .withSourceDateEpoch(epoch == null ? 0L : epoch));
+        for (String id : new java.util.TreeSet<>(mountsUsed.keySet())) {
+            Path dir = mountDir(id);
+            if (java.nio.file.Files.isDirectory(dir)) {
+                try {
+                    Map<String, Object> attrs = java.nio.file.Files.readAttributes(dir, "unix:uid,gid,mode");
+                    Layer layer = writer.write(dir, store);
+                    out.add(new RemoteCache.MountRecord(id, (Integer) attrs.get("uid"), (Integer) attrs.get("gid"),
+                            ((Integer) attrs.get("mode")) & 07777, layer.descriptor()));
+                } catch (IOException | StoreException e) {
+                    throw new BuildException("export cache mount " + id + ": " + e.getMessage(), e);
+                }
+            } else {
+                Optional<RemoteCache.MountRecord> imported = remote.mount(id);
+                if (imported.isPresent()) {
+                    remote.fetch(imported.get().layer());
+                    out.add(imported.get());
+                }
+            }
+        }
+        return out;
     }
 }

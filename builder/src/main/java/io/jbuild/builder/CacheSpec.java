@@ -9,6 +9,9 @@ import java.util.Objects;
  * One {@code --cache-to} or {@code --cache-from} as BuildKit spells it:
  * {@code type=registry,ref=REG/REPO:TAG[,mode=min|max]} or {@code type=local,dest=DIR|src=DIR}.
  * A bare value without {@code =} is {@code type=registry,ref=VALUE}, as buildx reads it.
+ * A {@code --cache-to} may add {@code cache-mounts=true}: the contents of the
+ * {@code RUN --mount=type=cache} directories the build used are exported too, as they are
+ * (see {@link RemoteCache}).
  *
  * @param type {@code registry} or {@code local}
  * @param attributes the other {@code key=value} pairs as given
@@ -57,7 +60,16 @@ public record CacheSpec(String type, Map<String, String> attributes) {
         if (mode != null && !mode.equals("min") && !mode.equals("max")) {
             throw new IllegalArgumentException("invalid " + flag + " \"" + text + "\": mode must be min or max");
         }
+        String mounts = attrs.get("cache-mounts");
+        if (mounts != null && !mounts.equals("true") && !mounts.equals("false")) {
+            throw new IllegalArgumentException("invalid " + flag + " \"" + text + "\": cache-mounts must be true or false");
+        }
         return new CacheSpec(type, attrs);
+    }
+
+    /** {@code cache-mounts=true}: export the contents of the cache mounts the build used. */
+    public boolean cacheMounts() {
+        return "true".equals(attributes.get("cache-mounts"));
     }
 
     public String attribute(String key) {

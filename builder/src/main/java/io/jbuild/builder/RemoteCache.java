@@ -37,6 +37,16 @@ import java.util.function.Consumer;
  *
  * <p>Importing reads only the manifest and the config; a layer blob is fetched when a step that
  * hits needs it ({@link #fetch}), so layers of steps that are never mounted or exported stay remote.
+ *
+ * <p>With {@code cache-mounts=true} the export also carries the contents of the
+ * {@code RUN --mount=type=cache} directories the build used: each as one more gzip layer (a
+ * deterministic tar of the directory), listed in the config's {@code mounts} by cache id with the
+ * directory's owner and mode. The contents are exported as they are: whatever a step left in a
+ * cache mount (downloaded packages, but also anything else it wrote there) goes to the cache's
+ * readers; that is what a user opts into with {@code cache-mounts=true}. Secrets never enter it
+ * (secret mounts are not cache mounts). An imported mount is restored lazily, when a RUN first
+ * mounts its id and the store has no directory for it ({@link #restoreMount}); an existing local
+ * cache mount is never overwritten.
  */
 final class RemoteCache {
     static final String ARTIFACT_TYPE = "application/vnd.jbuild.cache.v1";
@@ -52,10 +62,26 @@ final class RemoteCache {
         }
     }
 
-    /** The config blob of a cache manifest. */
-    record Document(List<Record> entries) {
+    /**
+     * One exported cache mount: its id, its directory's owner and permission bits, and the layer
+     * holding its contents.
+     */
+    record MountRecord(String id, int uid, int gid, int mode, Descriptor layer) {
+        MountRecord {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(layer, "layer");
+        }
+    }
+
+    /** The config blob of a cache manifest; {@code mounts} is empty unless exported with {@code cache-mounts=true}. */
+    record Document(List<Record> entries, List<MountRecord> mounts) {
         Document {
             entries = entries == null ? List.of() : List.copyOf(entries);
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        }
+
+        Document(List<Record> entries) {
+            this(entries, List.of());
         }
     }
 
@@ -67,6 +93,7 @@ final class RemoteCache {
     private final BlobStore store;
     private final Map<Digest, StepCache.Entry> entries = new HashMap<>();
     private final Map<Digest, Source> blobSources = new HashMap<>();
+    private final Map<String, MountRecord> mounts = new HashMap<>();
 
     private RemoteCache(BlobStore store) {
         this.store = store;
@@ -104,6 +131,48 @@ final class RemoteCache {
     /** The imported entry for {@code key}. */
     synchronized Optional<StepCache.Entry> lookup(Digest key) {
         return Optional.ofNullable(entries.get(key));
+    }
+
+    /** The imported cache mount with {@code id}. */
+    synchronized Optional<MountRecord> mount(String id) {
+        return Optional.ofNullable(mounts.get(id));
+    }
+
+    /**
+     * Restores the imported cache mount {@code id} at {@code dir} when an imported cache has it
+     * and {@code dir} does not exist: its layer is fetched, extracted (ROOTFS mode) into a
+     * directory under the store's {@code tmp/} and renamed to {@code dir} atomically. When another
+     * build creates {@code dir} first, theirs is kept. Returns whether {@code dir} now exists.
+     */
+    boolean restoreMount(String id, Path dir) throws BuildException {
+        Optional<MountRecord> record = mount(id);
+        if (record.isEmpty() || java.nio.file.Files.exists(dir)) {
+            return java.nio.file.Files.exists(dir);
+        }
+        MountRecord m = record.get();
+        fetch(m.layer());
+        Path staged = null;
+        try {
+            staged = store.createTempDirectory("cache-import");
+            try (InputStream in = store.open(m.layer().digest())) {
+                io.jbuild.layerstore.TarExtractor.of(io.jbuild.layerstore.TarExtractor.Mode.ROOTFS).extract(in, staged);
+            }
+            PosixFiles.lchown(staged, m.uid(), m.gid());
+            PosixFiles.chmod(staged, m.mode() & 07777);
+            try {
+                java.nio.file.Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                staged = null;
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                // another build created it first: keep theirs
+            }
+            return true;
+        } catch (StoreException | java.io.IOException e) {
+            throw new BuildException("restore cache mount " + id + ": " + e.getMessage(), e);
+        } finally {
+            if (staged != null) {
+                StepMount.deleteQuietly(staged);
+            }
+        }
     }
 
     /** Whether an imported cache can supply {@code blob}. */
@@ -236,6 +305,11 @@ final class RemoteCache {
                 blobSources.putIfAbsent(r.entry().layer().digest(), source);
             }
         }
+        for (MountRecord m : document.mounts()) {
+            if (mounts.putIfAbsent(m.id(), m) == null) {
+                blobSources.putIfAbsent(m.layer().digest(), source);
+            }
+        }
     }
 
     /**
@@ -244,6 +318,15 @@ final class RemoteCache {
      */
     static void export(CacheSpec to, List<Record> records, BlobStore store, RegistryClient client)
             throws BuildException {
+        export(to, records, List.of(), store, client);
+    }
+
+    /**
+     * Exports {@code records} and the cache mounts {@code mounts} (all blobs in the store) to
+     * {@code to}; the mounts' layers follow the steps' layers in the manifest.
+     */
+    static void export(CacheSpec to, List<Record> records, List<MountRecord> mounts, BlobStore store,
+                       RegistryClient client) throws BuildException {
         Map<Digest, Record> unique = new LinkedHashMap<>();
         Map<Digest, Descriptor> layers = new LinkedHashMap<>();
         for (Record r : records) {
@@ -252,7 +335,12 @@ final class RemoteCache {
                 layers.putIfAbsent(r.entry().layer().digest(), r.entry().layer());
             }
         }
-        Document document = new Document(new ArrayList<>(unique.values()));
+        Map<String, MountRecord> uniqueMounts = new LinkedHashMap<>();
+        for (MountRecord m : mounts) {
+            uniqueMounts.putIfAbsent(m.id(), m);
+            layers.putIfAbsent(m.layer().digest(), m.layer());
+        }
+        Document document = new Document(new ArrayList<>(unique.values()), new ArrayList<>(uniqueMounts.values()));
         Stored<Document> config = Stored.of(document);
         Descriptor configDescriptor = config.descriptor(CONFIG_TYPE);
         Manifest manifest = new Manifest(2, MediaType.OCI_MANIFEST, ARTIFACT_TYPE, configDescriptor,

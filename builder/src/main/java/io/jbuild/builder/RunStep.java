@@ -250,10 +250,10 @@ final class RunStep {
 
     private ContainerMount cache(Mount m) throws BuildException, IOException {
         String id = m.effectiveId();
-        String key = io.jbuild.layerstore.Digest.of(id.getBytes(StandardCharsets.UTF_8)).encoded();
         Path root = ctx.store.cacheDir().resolve("mounts");
         Files.createDirectories(root);
-        Path dir = root.resolve(key);
+        Path dir = ctx.cache.mount(id); // restored from an imported cache when it has the id and dir is new
+        String key = dir.getFileName().toString();
         boolean fresh = !Files.exists(dir);
         if (fresh) {
             Path staged = tempDir("cache-mount");

@@ -413,6 +413,11 @@ final class StageExecutor {
         String name = ctx.stepName(stage, index, total, run.original());
         CacheKey key = runKey(run);
         if (fromCache(key, name, null)) {
+            for (var m : run.mounts()) {
+                if (m.type() == io.jbuild.dockerfile.MountType.CACHE) {
+                    ctx.cache.mountDeclared(m.effectiveId()); // carried on by cache-mounts=true
+                }
+            }
             return;
         }
         int layersBefore = state.layers().size();

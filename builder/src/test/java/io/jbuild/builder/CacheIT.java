@@ -243,4 +243,80 @@ class CacheIT {
         assertEquals(3, imported.cached(), imported.log());
         assertEquals(exported.result().manifest().digest(), imported.result().manifest().digest());
     }
+
+    private static final String MOUNT_WRITER = "ARG BASE\nFROM ${BASE}\n"
+            + "RUN --mount=type=cache,target=/cache,id=dl,uid=1000,mode=0750 echo fetched > /cache/pkg\n";
+    private static final String MOUNT_READER = "ARG BASE\nFROM ${BASE}\n"
+            + "RUN --mount=type=cache,target=/cache,id=dl cat /cache/pkg > /out\n";
+
+    /** Builds {@link #MOUNT_WRITER} exporting to {@code to}, then {@link #MOUNT_READER} on a fresh store importing {@code from}; returns B's /out. */
+    private String mountRoundTrip(String to, String from) throws Exception {
+        Path writer = context("writer");
+        Files.writeString(writer.resolve("Dockerfile"), MOUNT_WRITER);
+        build(BlobStore.open(temp.resolve("a")), writer, request(writer).cacheTo(CacheSpec.parse(to, true)));
+        Path reader = context("reader");
+        Files.writeString(reader.resolve("Dockerfile"), MOUNT_READER);
+        BlobStore fresh = BlobStore.open(temp.resolve("b"));
+        Run b = build(fresh, reader, request(reader).cacheFrom(CacheSpec.parse(from, false)));
+        Path dir = fresh.cacheDir().resolve("mounts").resolve(
+                io.jbuild.layerstore.Digest.of("dl".getBytes(StandardCharsets.UTF_8)).encoded());
+        assertTrue(Files.isDirectory(dir), "the mount was restored into the store");
+        assertEquals(1000, Files.getAttribute(dir, "unix:uid"));
+        assertEquals(0750, ((Integer) Files.getAttribute(dir, "unix:mode")) & 07777);
+        Path rootfs = temp.resolve("b-rootfs");
+        StoredImages.unpack(fresh, StoredImages.load(fresh, null, b.result().manifest(), null), rootfs);
+        return Files.readString(rootfs.resolve("out"));
+    }
+
+    @Test
+    void cacheTo_registryCacheMounts_freshStoreRunSeesMountContents() throws Exception {
+        String ref = registry.host() + "/cache:1";
+        assertEquals("fetched\n", mountRoundTrip("type=registry,ref=" + ref + ",cache-mounts=true",
+                "type=registry,ref=" + ref));
+    }
+
+    @Test
+    void cacheTo_localCacheMounts_freshStoreRunSeesMountContentsAndConfigNamesTheId() throws Exception {
+        Path dir = temp.resolve("cache-dir");
+        assertEquals("fetched\n", mountRoundTrip("type=local,dest=" + dir + ",cache-mounts=true",
+                "type=local,src=" + dir));
+        BlobStore layout = BlobStore.open(dir);
+        RemoteCache.Document doc = RemoteCache.read(layout, layout.resolve(RemoteCache.LOCAL_TAG).orElseThrow());
+        assertEquals(List.of("dl"), doc.mounts().stream().map(RemoteCache.MountRecord::id).toList());
+        assertEquals(1000, doc.mounts().get(0).uid());
+    }
+
+    @Test
+    void cacheTo_withoutCacheMounts_nothingOfTheMountExported() throws Exception {
+        Path context = context("writer");
+        Files.writeString(context.resolve("Dockerfile"), MOUNT_WRITER);
+        Path dir = temp.resolve("cache-dir");
+        build(BlobStore.open(temp.resolve("a")), context, request(context)
+                .cacheTo(CacheSpec.parse("type=local,dest=" + dir, true)));
+        BlobStore layout = BlobStore.open(dir);
+        Descriptor root = layout.resolve(RemoteCache.LOCAL_TAG).orElseThrow();
+        RemoteCache.Document doc = RemoteCache.read(layout, root);
+        assertTrue(doc.mounts().isEmpty());
+        long stepLayers = doc.entries().stream().filter(r -> r.entry().hasLayer()).count();
+        assertEquals(stepLayers, layout.readDocument(root.digest(), io.jbuild.layerstore.Manifest.class).value()
+                .layers().size());
+    }
+
+    @Test
+    void cacheTo_everyStepHit_importedMountCarriedOn() throws Exception {
+        Path writer = context("writer");
+        Files.writeString(writer.resolve("Dockerfile"), MOUNT_WRITER);
+        Path first = temp.resolve("cache-1");
+        Path second = temp.resolve("cache-2");
+        build(BlobStore.open(temp.resolve("a")), writer, request(writer)
+                .cacheTo(CacheSpec.parse("type=local,dest=" + first + ",cache-mounts=true", true)));
+        Run hit = build(BlobStore.open(temp.resolve("b")), writer, request(writer)
+                .cacheFrom(CacheSpec.parse("type=local,src=" + first, false))
+                .cacheTo(CacheSpec.parse("type=local,dest=" + second + ",cache-mounts=true", true)));
+        assertEquals(1, hit.cached(), hit.log());
+        BlobStore a = BlobStore.open(first);
+        BlobStore b = BlobStore.open(second);
+        assertEquals(RemoteCache.read(a, a.resolve(RemoteCache.LOCAL_TAG).orElseThrow()).mounts(),
+                RemoteCache.read(b, b.resolve(RemoteCache.LOCAL_TAG).orElseThrow()).mounts());
+    }
 }

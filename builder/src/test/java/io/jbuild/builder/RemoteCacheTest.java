@@ -82,4 +82,58 @@ class RemoteCacheTest {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A cache in {@code tmp/cache} holding one mount {@code dl} (a file pkg), imported into a fresh store. */
+    private RemoteCache importedMount(BlobStore fresh) throws Exception {
+        BlobStore build = BlobStore.open(tmp.resolve("a"));
+        Path content = tmp.resolve("content");
+        java.nio.file.Files.createDirectories(content);
+        java.nio.file.Files.writeString(content.resolve("pkg"), "fetched\n");
+        io.jbuild.layerstore.Layer layer = new io.jbuild.layerstore.LayerWriter(
+                io.jbuild.layerstore.LayerWriter.Options.defaults().withSourceDateEpoch(0L)).write(content, build);
+        RemoteCache.export(CacheSpec.parse("type=local,dest=" + tmp.resolve("cache") + ",cache-mounts=true", true),
+                List.of(), List.of(new RemoteCache.MountRecord("dl", 1000, 1001, 0750, layer.descriptor())), build, null);
+        return RemoteCache.load(List.of(CacheSpec.parse("type=local,src=" + tmp.resolve("cache"), false)),
+                fresh, null, w -> { throw new AssertionError(w); });
+    }
+
+    @Test
+    void restoreMount_absentDir_extractedWithOwnerAndMode() throws Exception {
+        BlobStore fresh = BlobStore.open(tmp.resolve("b"));
+        RemoteCache cache = importedMount(fresh);
+        Path dir = tmp.resolve("mounts/dl");
+        java.nio.file.Files.createDirectories(dir.getParent());
+        assertTrue(cache.restoreMount("dl", dir));
+        assertEquals("fetched\n", java.nio.file.Files.readString(dir.resolve("pkg")));
+        assertEquals(1000, java.nio.file.Files.getAttribute(dir, "unix:uid"));
+        assertEquals(1001, java.nio.file.Files.getAttribute(dir, "unix:gid"));
+        assertEquals(0750, ((Integer) java.nio.file.Files.getAttribute(dir, "unix:mode")) & 07777);
+        assertFalse(cache.restoreMount("other", tmp.resolve("mounts/other")));
+    }
+
+    @Test
+    void restoreMount_existingDir_keptAsItIs() throws Exception {
+        BlobStore fresh = BlobStore.open(tmp.resolve("b"));
+        RemoteCache cache = importedMount(fresh);
+        Path dir = tmp.resolve("mounts/dl");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("mine"), "local");
+        assertTrue(cache.restoreMount("dl", dir));
+        assertFalse(java.nio.file.Files.exists(dir.resolve("pkg")));
+        assertEquals("local", java.nio.file.Files.readString(dir.resolve("mine")));
+    }
+
+    @Test
+    void read_documentWithoutMounts_noMounts() throws Exception {
+        RemoteCache.Document doc = io.jbuild.layerstore.Json.read("{\"entries\":[]}".getBytes(StandardCharsets.UTF_8),
+                RemoteCache.Document.class);
+        assertEquals(List.of(), doc.mounts());
+    }
+
+    @Test
+    void parse_cacheMounts_trueOrFalseOnly() {
+        assertTrue(CacheSpec.parse("type=local,dest=/d,cache-mounts=true", true).cacheMounts());
+        assertFalse(CacheSpec.parse("type=local,dest=/d", true).cacheMounts());
+        assertThrows(IllegalArgumentException.class, () -> CacheSpec.parse("type=local,dest=/d,cache-mounts=yes", true));
+    }
 }

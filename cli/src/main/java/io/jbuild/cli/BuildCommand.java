@@ -91,8 +91,12 @@ final class BuildCommand implements Callable<Integer> {
             description = "Import step cache entries from a registry or an OCI layout directory (repeatable).")
     List<String> cacheFrom = new ArrayList<>();
 
-    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF[,mode=min|max]|type=local,dest=DIR",
-            description = "Export this build's step cache entries (mode=max: every stage's, default: the final image's).")
+    @Option(names = "--cache-to",
+            paramLabel = "type=registry,ref=REF[,mode=min|max][,cache-mounts=true]|type=local,dest=DIR[,...]",
+            description = "Export this build's step cache entries (mode=max: every stage's, default: the final image's). "
+                    + "cache-mounts=true also exports the contents of the RUN --mount=type=cache directories the "
+                    + "build used, as they are; --cache-from restores them when a RUN first mounts an id the "
+                    + "store lacks.")
     List<String> cacheTo = new ArrayList<>();
 
     @Option(names = "--explain-cache",
