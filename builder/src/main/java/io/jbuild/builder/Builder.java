@@ -44,6 +44,9 @@ import java.util.concurrent.Executors;
  * on an overlay of the layers so far, and each change set becomes a layer.
  */
 public final class Builder {
+    /** How long an interrupted build waits for its steps to stop before detaching their mounts itself. */
+    private static final int STAGE_STOP_SECONDS = 15;
+
     private final BlobStore store;
     private final java.util.function.Supplier<RegistryClient> registry;
 
@@ -129,8 +132,9 @@ public final class Builder {
 
     /** Runs the planned stages, each as soon as the stages it needs are done; returns the target's state. */
     private static ImageState runStages(BuildContext ctx) throws BuildException, InterruptedException {
+        ThreadGroup stageThreads = new ThreadGroup("jbuild-build");
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "jbuild-stage");
+            Thread t = new Thread(stageThreads, r, "jbuild-stage");
             t.setDaemon(true);
             return t;
         });
@@ -175,15 +179,18 @@ public final class Builder {
         } catch (InterruptedException e) {
             // stop the stages (their containers are killed, their mounts removed) and wait until they have
             pool.shutdownNow();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STAGE_STOP_SECONDS);
+            boolean stopped = false;
+            while (!stopped && System.nanoTime() < deadline) {
                 try {
-                    if (pool.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                        break;
-                    }
+                    stopped = pool.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
                 } catch (InterruptedException again) {
                     // keep waiting for the cleanup
                 }
+            }
+            if (!stopped) {
+                // a step did not finish its cleanup in time: leave no overlay mounted anyway
+                StepMount.detachAll(stageThreads);
             }
             throw e;
         } finally {

@@ -21,6 +21,30 @@ final class StepMount implements AutoCloseable {
     private OverlayMount overlay;
     private boolean keepUpper;
 
+    /** The mounts of this process's builds that are not closed yet (for {@link #detachAll}). */
+    private static final java.util.Set<StepMount> ACTIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Last resort when an interrupted build's steps do not finish in time: detaches every overlay
+     * that threads of {@code build} (the build's stage threads) still have mounted and removes their
+     * directories, so none is left behind. Other builds in this process are not touched.
+     */
+    static void detachAll(ThreadGroup build) {
+        for (StepMount m : List.copyOf(ACTIVE)) {
+            if (m.owner != build) {
+                continue;
+            }
+            OverlayMount o = m.overlay;
+            if (o != null) {
+                o.detach();
+            }
+            deleteQuietly(m.dir);
+            ACTIVE.remove(m);
+        }
+    }
+
+    private final ThreadGroup owner = Thread.currentThread().getThreadGroup();
+
     private StepMount(Path dir, Path upper, OverlayMount overlay) {
         this.dir = dir;
         this.upper = upper;
@@ -57,7 +81,9 @@ final class StepMount implements AutoCloseable {
             if (lowers.isEmpty()) {
                 lowers.add(Files.createDirectory(dir.resolve("e")));
             }
-            return new StepMount(dir, upper, OverlayMount.mount(lowers, upper, work, merged));
+            StepMount mount = new StepMount(dir, upper, OverlayMount.mount(lowers, upper, work, merged));
+            ACTIVE.add(mount);
+            return mount;
         } catch (IOException | StoreException e) {
             deleteQuietly(dir);
             throw new BuildException("mount the " + purpose + " root file system: " + e.getMessage(), e);
@@ -143,6 +169,7 @@ final class StepMount implements AutoCloseable {
 
     @Override
     public void close() throws BuildException {
+        ACTIVE.remove(this);
         try {
             unmount();
         } finally {

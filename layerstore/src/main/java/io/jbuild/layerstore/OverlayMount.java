@@ -300,7 +300,7 @@ public final class OverlayMount implements AutoCloseable {
 
     /** Unmounts; the upper dir then holds the change set. */
     @Override
-    public void close() throws StoreException {
+    public synchronized void close() throws StoreException {
         if (!mounted) {
             return;
         }
@@ -348,6 +348,23 @@ public final class OverlayMount implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Detaches the mount at once (MNT_DETACH) whoever still uses it: for the last-resort cleanup of
+     * an interrupted build whose steps did not finish in time. No-op when already unmounted.
+     */
+    public synchronized void detach() {
+        if (!mounted) {
+            return;
+        }
+        try {
+            Libc.INSTANCE.umount2(target.toString(), MNT_DETACH);
+            mounted = false;
+            cleanLinks(linkDir);
+        } catch (LastErrorException e) {
+            // not mounted any more, or never was: nothing to detach
         }
     }
 
