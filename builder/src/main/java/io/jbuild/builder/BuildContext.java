@@ -33,6 +33,8 @@ final class BuildContext {
     private FileCopier copier;
     final BuildCache cache;
     final Map<Integer, CompletableFuture<ImageState>> stages = new ConcurrentHashMap<>();
+    /** Temporary directories the steps made (bundles, secrets) that an interrupted build removes if its steps do not. */
+    final java.util.Set<java.nio.file.Path> temporaries = ConcurrentHashMap.newKeySet();
     /** Each finished stage's environment and ARGs, which a stage built FROM it inherits (as BuildKit's state). */
     final Map<Integer, StageVariables> stageVariables = new ConcurrentHashMap<>();
     private final AtomicInteger stepNumbers = new AtomicInteger();

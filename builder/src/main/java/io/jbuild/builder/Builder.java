@@ -191,6 +191,9 @@ public final class Builder {
             if (!stopped) {
                 // a step did not finish its cleanup in time: leave no overlay mounted anyway
                 StepMount.detachAll(stageThreads);
+                for (java.nio.file.Path p : ctx.temporaries) {
+                    StepMount.deleteQuietly(p);
+                }
             }
             throw e;
         } finally {

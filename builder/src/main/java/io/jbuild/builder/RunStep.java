@@ -89,6 +89,7 @@ final class RunStep {
             if (bundle != null) {
                 StepMount.deleteQuietly(bundle);
             }
+            ctx.temporaries.removeIf(p -> !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
 
@@ -336,7 +337,9 @@ final class RunStep {
 
     private Path tempDir(String purpose) throws BuildException {
         try {
-            return ctx.store.createTempDirectory(purpose);
+            Path dir = ctx.store.createTempDirectory(purpose);
+            ctx.temporaries.add(dir);
+            return dir;
         } catch (io.jbuild.layerstore.StoreException e) {
             throw new BuildException("run " + run.original() + ": " + e.getMessage(), e);
         }
