@@ -1,5 +1,6 @@
 package io.jbuild.builder;
 
+import io.jbuild.layerstore.Compressions;
 import io.jbuild.layerstore.StoreException;
 import io.jbuild.layerstore.TarExtractor;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -33,36 +34,14 @@ final class Archives {
     private Archives() {
     }
 
-    /** How a file is compressed. */
-    enum Compression { NONE, GZIP, BZIP2, XZ, ZSTD }
-
-    static Compression detect(byte[] head, int n) {
-        if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-            return Compression.GZIP;
-        }
-        if (n >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h') {
-            return Compression.BZIP2;
-        }
-        if (n >= 6 && (head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X'
-                && head[4] == 'Z' && head[5] == 0) {
-            return Compression.XZ;
-        }
-        if (n >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
-                && (head[3] & 0xff) == 0xfd) {
-            return Compression.ZSTD;
-        }
-        return Compression.NONE;
-    }
-
     /** The file's content, decompressed. */
     static InputStream open(Path file) throws IOException {
-        byte[] head = new byte[6];
+        byte[] head = new byte[Compressions.MAGIC_LENGTH];
         int n;
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        Compression compression = detect(head, n);
-        switch (compression) {
+        switch (Compressions.detect(head, n)) {
             case GZIP:
                 return new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 65536), 65536);
             case BZIP2:

@@ -126,7 +126,7 @@ abstract class ArchiveContents {
         } catch (IOException e) {
             throw new StoreException("load layer " + path + ": " + e.getMessage(), e);
         }
-        if (kind != Compressions.Kind.NONE) {
+        if (kind == Compressions.Kind.GZIP || kind == Compressions.Kind.ZSTD) {
             Descriptor stored = store.write(kind == Compressions.Kind.GZIP ? MediaType.OCI_LAYER_GZIP
                     : MediaType.OCI_LAYER_ZSTD, in);
             try (InputStream plain = Compressions.decompressed(store.open(stored.digest()))) {
@@ -170,7 +170,7 @@ abstract class ArchiveContents {
         long size = store.size(digest);
         try (InputStream blob = new BufferedInputStream(store.open(digest), 65536)) {
             Compressions.Kind kind = Compressions.detect(blob);
-            if (kind == Compressions.Kind.NONE) {
+            if (kind != Compressions.Kind.GZIP && kind != Compressions.Kind.ZSTD) {
                 blob.transferTo(OutputStream.nullOutputStream());
                 return new Layer(Descriptor.of(MediaType.OCI_LAYER, digest, size), digest);
             }

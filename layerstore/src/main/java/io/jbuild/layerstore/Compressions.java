@@ -28,12 +28,22 @@ public final class Compressions {
     static final int MAX_ZSTD_WORKERS = 4;
 
     /** A compression recognised by its magic bytes. */
-    public enum Kind { NONE, GZIP, ZSTD }
+    public enum Kind { NONE, GZIP, BZIP2, XZ, ZSTD }
 
-    /** The compression of a stream starting with {@code magic} (at least 4 bytes to see zstd). */
+    /** How many leading bytes {@link #detect(byte[], int)} needs to tell every {@link Kind} apart. */
+    public static final int MAGIC_LENGTH = 6;
+
+    /** The compression of a stream starting with {@code magic} ({@link #MAGIC_LENGTH} bytes see them all). */
     public static Kind detect(byte[] magic, int length) {
         if (length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return Kind.GZIP;
+        }
+        if (length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
+            return Kind.BZIP2;
+        }
+        if (length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
+                && magic[4] == 'Z' && magic[5] == 0) {
+            return Kind.XZ;
         }
         if (length >= 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
@@ -44,15 +54,15 @@ public final class Compressions {
 
     /** The compression of {@code in}, which must support mark/reset; the stream is left where it was. */
     public static Kind detect(InputStream in) throws IOException {
-        in.mark(4);
-        byte[] magic = in.readNBytes(4);
+        in.mark(MAGIC_LENGTH);
+        byte[] magic = in.readNBytes(MAGIC_LENGTH);
         in.reset();
         return detect(magic, magic.length);
     }
 
     /**
-     * {@code raw} decompressed when it is gzip or zstd (detected by content), else as it is
-     * (buffered). Closing the result closes {@code raw}.
+     * {@code raw} decompressed when it is gzip or zstd (detected by content; layers are never
+     * anything else), else as it is (buffered). Closing the result closes {@code raw}.
      */
     public static InputStream decompressed(InputStream raw) throws IOException {
         BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 65536);

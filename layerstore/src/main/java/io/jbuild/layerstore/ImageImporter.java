@@ -88,24 +88,18 @@ public final class ImageImporter {
 
     private static InputStream decompressed(InputStream raw, String source) throws IOException, StoreException {
         BufferedInputStream in = new BufferedInputStream(raw, 65536);
-        in.mark(6);
-        byte[] magic = in.readNBytes(6);
-        in.reset();
-        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            return new GZIPInputStream(in, 65536);
+        switch (Compressions.detect(in)) {
+            case GZIP:
+                return new GZIPInputStream(in, 65536);
+            case BZIP2:
+                return new BZip2CompressorInputStream(in, true);
+            case ZSTD:
+                return Compressions.zstdInput(in);
+            case XZ:
+                return ProcessDecompressor.open(in, List.of("xz", "-dc"));
+            default:
+                return in;
         }
-        if (magic.length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
-            return new BZip2CompressorInputStream(in, true);
-        }
-        if (magic.length >= 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
-                && (magic[3] & 0xff) == 0xfd) {
-            return Compressions.zstdInput(in);
-        }
-        if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
-                && magic[4] == 'Z' && magic[5] == 0) {
-            return ProcessDecompressor.open(in, List.of("xz", "-dc"));
-        }
-        return in;
     }
 
     private static List<NamedImage> load(BlobStore store, ArchiveContents archive, String source)
