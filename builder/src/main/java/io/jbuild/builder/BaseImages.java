@@ -42,19 +42,10 @@ final class BaseImages {
             if (ctx.registry() == null) {
                 throw new BuildException("resolve image " + parsed + ": not in the store, and no registry access");
             }
-            String tag = parsed.tag() != null || parsed.digest() == null
-                    ? parsed.name() + ":" + (parsed.tag() == null ? ImageReference.DEFAULT_TAG : parsed.tag())
-                    : parsed.name() + "@" + parsed.digest();
             if (ctx.cache.lazyBases()) {
                 return ctx.cache.lazyBase(ctx.registry(), parsed, platform);
             }
-            try {
-                new Puller(ctx.registry(), ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(parsed, platform, tag);
-            } catch (RegistryException e) {
-                throw new BuildException("pull " + parsed + ": " + e.getMessage(), e);
-            }
-            return stateOf(StoredImages.find(ctx.store, tag, platform).orElseThrow(
-                    () -> new BuildException("pull " + parsed + ": the image is not in the store after pulling")));
+            return pull(ctx, parsed, parsed.storeName(), platform);
         } catch (StoreException e) {
             throw new BuildException("resolve image " + ref + ": " + e.getMessage(), e);
         }
@@ -87,15 +78,19 @@ final class BaseImages {
         if (ctx.registry() == null) {
             throw new BuildException("resolve image " + parsed + ": no registry access");
         }
-        String tag = parsed.name() + (parsed.tag() != null ? ":" + parsed.tag()
-                : parsed.digest() != null ? "@" + parsed.digest() : ":" + ImageReference.DEFAULT_TAG);
+        return pull(ctx, pinned, parsed.storeName(), platform);
+    }
+
+    /** Pulls {@code source} into the store under {@code storeName} and reads it back. */
+    private static ImageState pull(BuildContext ctx, ImageReference source, String storeName, Platform platform)
+            throws BuildException, StoreException {
         try {
-            new Puller(ctx.registry(), ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(pinned, platform, tag);
+            new Puller(ctx.registry(), ctx.store, PULL_PARALLELISM, TransferListener.NONE).pull(source, platform, storeName);
         } catch (RegistryException e) {
-            throw new BuildException("pull " + pinned + ": " + e.getMessage(), e);
+            throw new BuildException("pull " + source + ": " + e.getMessage(), e);
         }
-        return stateOf(StoredImages.find(ctx.store, tag, platform).orElseThrow(
-                () -> new BuildException("pull " + pinned + ": the image is not in the store after pulling")));
+        return stateOf(StoredImages.find(ctx.store, storeName, platform).orElseThrow(
+                () -> new BuildException("pull " + source + ": the image is not in the store after pulling")));
     }
 
     static ImageState stateOf(StoredImages.Image image) {

@@ -309,7 +309,7 @@ public final class Builder {
             if (ref.digest() != null) {
                 throw new BuildException("tag " + tag + ": a tag cannot have a digest");
             }
-            return ref.name() + ":" + (ref.tag() == null ? ImageReference.DEFAULT_TAG : ref.tag());
+            return ref.storeName();
         } catch (InvalidValueException e) {
             throw new BuildException("tag \"" + tag + "\": " + e.getMessage(), e);
         }

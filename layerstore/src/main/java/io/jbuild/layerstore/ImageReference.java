@@ -110,6 +110,14 @@ public record ImageReference(String registry, String repository, String tag, Dig
         return registry + "/" + repository;
     }
 
+    /**
+     * The name the store tags this image under: {@code registry/repository:tag}, or
+     * {@code registry/repository@digest} for a reference by digest alone.
+     */
+    public String storeName() {
+        return tag != null ? name() + ":" + tag : name() + "@" + digest;
+    }
+
     /** The short form Docker prints: {@code busybox:latest} for Docker Hub's library images. */
     public String familiar() {
         String name = repository;

@@ -69,8 +69,7 @@ public final class StoredImages {
         if (tagged.isEmpty()) {
             try {
                 ImageReference parsed = ImageReference.parse(ref);
-                name = parsed.digest() != null && parsed.tag() == null ? parsed.name() + "@" + parsed.digest()
-                        : parsed.name() + ":" + (parsed.tag() == null ? ImageReference.DEFAULT_TAG : parsed.tag());
+                name = parsed.storeName();
                 tagged = store.resolve(name);
                 if (tagged.isEmpty() && parsed.digest() != null && store.contains(parsed.digest())) {
                     tagged = Optional.of(describe(store, parsed.digest()));

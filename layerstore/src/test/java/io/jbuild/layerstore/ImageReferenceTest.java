@@ -68,4 +68,13 @@ class ImageReferenceTest {
         InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageReference.parse("Busybox"));
         assertTrue(e.getMessage().contains("lowercase"), e.getMessage());
     }
+
+    @Test
+    void storeName_tagOrDigest_asPullTagsIt() throws Exception {
+        assertEquals("docker.io/library/busybox:latest", ImageReference.parse("busybox").storeName());
+        assertEquals("127.0.0.1:5000/app:1", ImageReference.parse("127.0.0.1:5000/app:1@sha256:"
+                + "a".repeat(64)).storeName());
+        assertEquals("docker.io/library/app@sha256:" + "b".repeat(64),
+                ImageReference.parse("app@sha256:" + "b".repeat(64)).storeName());
+    }
 }

@@ -110,8 +110,7 @@ public final class Puller {
             if (selected != null && selected.platform() != null) {
                 tagged = tagged.withPlatform(selected.platform());
             }
-            String name = storeTag != null ? storeTag
-                    : ref.tag() != null ? ref.name() + ":" + ref.tag() : ref.name() + "@" + ref.digest();
+            String name = storeTag != null ? storeTag : ref.storeName();
             store.tag(name, tagged);
             return new TransferResult(tagged, transferred, done.size() - transferred, 0);
         } catch (StoreException e) {
