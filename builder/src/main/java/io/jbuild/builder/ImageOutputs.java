@@ -2,7 +2,6 @@ package io.jbuild.builder;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jbuild.layerstore.Descriptor;
 import io.jbuild.layerstore.ImageExporter;
 import io.jbuild.layerstore.ImageReference;
 import io.jbuild.layerstore.InvalidValueException;
@@ -10,12 +9,10 @@ import io.jbuild.layerstore.LayerWriter;
 import io.jbuild.layerstore.NamedImage;
 import io.jbuild.layerstore.StoreException;
 import io.jbuild.layerstore.StoredImages;
-import io.jbuild.layerstore.TarExtractor;
 import io.jbuild.registry.Pusher;
 import io.jbuild.registry.RegistryException;
 import io.jbuild.registry.TransferListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,14 +128,7 @@ final class ImageOutputs {
 
     /** The flattened root file system in {@code dest}. */
     private void local(Builder.StoredImage image, Path dest) throws IOException, StoreException, BuildException {
-        Files.createDirectories(dest);
-        StoredImages.Image stored = StoredImages.load(ctx.store, null, image.manifest(), ctx.platform);
-        TarExtractor extractor = TarExtractor.of(TarExtractor.Mode.ROOTFS);
-        for (Descriptor layer : stored.manifest().layers()) {
-            try (InputStream in = ctx.store.open(layer.digest())) {
-                extractor.extract(in, dest);
-            }
-        }
+        StoredImages.applyLayers(ctx.store, StoredImages.load(ctx.store, null, image.manifest(), ctx.platform), dest);
     }
 
     /** The flattened root file system as one tar, to a file or {@code -} (standard output). */

@@ -250,6 +250,19 @@ public final class StoredImages {
         } catch (IOException e) {
             throw new StoreException("unpack " + image.descriptor().digest() + " into " + dir + ": " + e, e);
         }
+        return applyLayers(store, image, dir);
+    }
+
+    /**
+     * Applies the image's layers in turn onto {@code dir} (created when missing), whatever it holds
+     * already, each layer's diff id verified; returns warnings as {@link #unpack} does.
+     */
+    public static List<String> applyLayers(BlobStore store, Image image, Path dir) throws StoreException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("unpack " + image.descriptor().digest() + " into " + dir + ": " + e, e);
+        }
         List<String> warnings = new ArrayList<>();
         TarExtractor extractor = TarExtractor.of(TarExtractor.Mode.ROOTFS);
         for (int i = 0; i < image.manifest().layers().size(); i++) {
