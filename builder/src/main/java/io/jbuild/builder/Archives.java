@@ -191,7 +191,7 @@ final class Archives {
             }
             Path literal = placeholder.resolveSibling(placeholder.getFileName().toString().substring(marker.length()));
             if (RootPaths.exists(literal)) {
-                FileCopier.deleteQuietly(literal);
+                StepMount.deleteQuietly(literal);
             }
             Files.move(placeholder, literal, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }

@@ -221,7 +221,7 @@ final class FileCopier {
             throw new BuildException("copy <<" + content.path() + " to " + dest + ": "
                     + strip(e.getMessage(), target, target), e);
         } finally {
-            deleteQuietly(tmp);
+            StepMount.deleteQuietly(tmp);
         }
     }
 
@@ -276,19 +276,6 @@ final class FileCopier {
             m = m.replace(sourceRoot.toString() + "/", "/").replace(sourceRoot.toString(), "/");
         }
         return m;
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | RuntimeException e) {
-            // a leftover temporary directory is not worth failing the build for
-        }
     }
 
     static boolean containsWildcards(String name) {

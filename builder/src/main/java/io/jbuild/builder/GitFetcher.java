@@ -56,7 +56,7 @@ final class GitFetcher {
                             + " not found in the repository");
                 }
             } else if (!keepGitDir) {
-                FileCopier.deleteQuietly(repo.resolve(".git"));
+                StepMount.deleteQuietly(repo.resolve(".git"));
             }
             Path destPath = FileCopier.prepareDestination(request, dest, target);
             new TreeCopier(top, null, null, null, request.uid(), request.gid(), true, request.chmod())
@@ -65,7 +65,7 @@ final class GitFetcher {
             throw new BuildException("add " + src + " to " + dest + ": " + FileCopier.strip(e.getMessage(), target,
                     target), e);
         } finally {
-            FileCopier.deleteQuietly(tmp);
+            StepMount.deleteQuietly(tmp);
         }
     }
 

@@ -15,13 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** One RUN: the argv (SHELL, heredocs), environment, user, mounts, and the container on the step's overlay. */
 final class RunStep {
@@ -108,7 +105,7 @@ final class RunStep {
                 cleanups.add(() -> StepMount.deleteQuietly(dir));
                 Path file = dir.resolve(first.name());
                 Files.writeString(file, first.chomp() ? Heredocs.chomp(first.content()) : first.content());
-                Files.setPosixFilePermissions(file, permissions(0755));
+                PosixFiles.chmod(file, 0755);
                 mounts.add(new ContainerMount("bind", dir, "/dev/pipes", List.of("rbind", "ro")));
             }
         }
@@ -258,7 +255,7 @@ final class RunStep {
         boolean fresh = !Files.exists(dir);
         if (fresh) {
             Path staged = tempDir("cache-mount");
-            Files.setPosixFilePermissions(staged, permissions(m.mode() == null ? 0755 : m.mode().intValue()));
+            PosixFiles.chmod(staged, (m.mode() == null ? 0755 : m.mode().intValue()) & 0777);
             Files.setAttribute(staged, "unix:uid", m.uid() == null ? 0 : m.uid().intValue());
             Files.setAttribute(staged, "unix:gid", m.gid() == null ? 0 : m.gid().intValue());
             try {
@@ -312,10 +309,10 @@ final class RunStep {
         }
         Path dir = tempDir("secret");
         cleanups.add(() -> StepMount.deleteQuietly(dir));
-        Files.setPosixFilePermissions(dir, permissions(0700));
+        PosixFiles.chmod(dir, 0700);
         Path file = dir.resolve("secret");
         Files.write(file, value);
-        Files.setPosixFilePermissions(file, permissions(m.mode() == null ? 0400 : m.mode().intValue()));
+        PosixFiles.chmod(file, (m.mode() == null ? 0400 : m.mode().intValue()) & 0777);
         Files.setAttribute(file, "unix:uid", m.uid() == null ? 0 : m.uid().intValue());
         Files.setAttribute(file, "unix:gid", m.gid() == null ? 0 : m.gid().intValue());
         return new ContainerMount("bind", file, target(m, 0), List.of("rbind", "ro", "nosuid", "nodev", "noexec"));
@@ -343,20 +340,6 @@ final class RunStep {
         } catch (io.jbuild.layerstore.StoreException e) {
             throw new BuildException("run " + run.original() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < all.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                p.add(all[i]);
-            }
-        }
-        return p;
     }
 
     /** Passes output through and keeps its last bytes for the error message. */

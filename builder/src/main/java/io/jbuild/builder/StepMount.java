@@ -188,8 +188,9 @@ final class StepMount implements AutoCloseable {
         }
     }
 
+    /** Deletes a file or tree (symlinks not followed), best effort; null or missing is fine. */
     static void deleteQuietly(Path path) {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (path == null || !Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {

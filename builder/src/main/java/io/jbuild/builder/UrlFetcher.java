@@ -85,7 +85,7 @@ final class UrlFetcher {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
-            FileCopier.deleteQuietly(tmp);
+            StepMount.deleteQuietly(tmp);
         }
     }
 
