@@ -71,12 +71,31 @@ final class RegistryTransport {
         return registry.equals("docker.io") ? "registry-1.docker.io" : registry;
     }
 
+    /** A registry name split into host and port (-1 when none); IPv6 literals come in brackets. */
+    record HostPort(String host, int port) {
+        static HostPort of(String registry) {
+            String host = registry;
+            int port = -1;
+            if (host.startsWith("[")) {
+                int close = host.indexOf(']') < 0 ? host.length() : host.indexOf(']');
+                if (close + 1 < host.length() && host.charAt(close + 1) == ':') {
+                    port = Integer.parseInt(host.substring(close + 2));
+                }
+                host = host.substring(1, close);
+            } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
+                port = Integer.parseInt(host.substring(host.indexOf(':') + 1));
+                host = host.substring(0, host.indexOf(':'));
+            }
+            return new HostPort(host, port);
+        }
+    }
+
     static boolean isLoopback(String registry) {
-        String host = registry;
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.indexOf(']') < 0 ? host.length() : host.indexOf(']'));
-        } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
-            host = host.substring(0, host.indexOf(':'));
+        String host;
+        try {
+            host = HostPort.of(registry).host();
+        } catch (NumberFormatException e) {
+            return false;
         }
         return host.equals("localhost") || host.equals("::1") || host.matches("127\\.\\d+\\.\\d+\\.\\d+");
     }
@@ -87,20 +106,14 @@ final class RegistryTransport {
      * before falling back. A TLS server does not answer {@code HTTP/}, so HTTPS is kept for it.
      */
     static boolean speaksPlainHttp(String registry) {
-        String host = registry;
-        int port = 443;
-        if (host.startsWith("[")) {
-            int close = host.indexOf(']');
-            if (close + 1 < host.length() && host.charAt(close + 1) == ':') {
-                port = Integer.parseInt(host.substring(close + 2));
-            }
-            host = host.substring(1, close);
-        } else if (host.indexOf(':') >= 0) {
-            port = Integer.parseInt(host.substring(host.indexOf(':') + 1));
-            host = host.substring(0, host.indexOf(':'));
+        HostPort address;
+        try {
+            address = HostPort.of(registry);
+        } catch (NumberFormatException e) {
+            return false;
         }
         try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(host, port), 500);
+            socket.connect(new java.net.InetSocketAddress(address.host(), address.port() < 0 ? 443 : address.port()), 500);
             socket.setSoTimeout(1000);
             socket.getOutputStream().write(("GET /v2/ HTTP/1.0\r\nHost: " + registry + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
